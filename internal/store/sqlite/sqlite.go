@@ -1,0 +1,156 @@
+// Package sqlite is the default Store: SQLite through the pure-Go driver
+// modernc.org/sqlite, in WAL mode, in one file of the data directory.
+//
+// Writes go through one connection (SQLite has one writer); reads use a pool of
+// connections, each read transaction a snapshot. Durability: synchronous=NORMAL
+// in WAL mode keeps every committed transaction across a crash or kill of the
+// process; after a power loss or OS crash the last transactions before it may be
+// missing (the database itself stays consistent). Options.Synchronous = "FULL"
+// trades write throughput for durability across power loss.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/iotdefender/iotdefender/internal/store"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// FileName is the database file inside the data directory.
+const FileName = "iotdefender.db"
+
+// Options tune the store; the zero value is the default.
+type Options struct {
+	// Synchronous is SQLite's synchronous setting: "NORMAL" (default) or "FULL".
+	Synchronous string
+	// Readers is the size of the read connection pool (default: 2 × CPUs, min 4).
+	Readers int
+}
+
+// Store is the SQLite store.
+type Store struct {
+	writer *sql.DB
+	reader *sql.DB
+	system *system
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database in dir and brings its schema up to
+// date.
+func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, FileName)
+	if opt.Synchronous == "" {
+		opt.Synchronous = "NORMAL"
+	}
+	if opt.Synchronous != "NORMAL" && opt.Synchronous != "FULL" {
+		return nil, fmt.Errorf("sqlite: synchronous must be NORMAL or FULL, not %q", opt.Synchronous)
+	}
+	if opt.Readers <= 0 {
+		opt.Readers = max(4, 2*runtime.NumCPU())
+	}
+	writer, err := sql.Open("sqlite", dsn(path, opt.Synchronous, false))
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	reader, err := sql.Open("sqlite", dsn(path, opt.Synchronous, true))
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	reader.SetMaxOpenConns(opt.Readers)
+	reader.SetMaxIdleConns(opt.Readers)
+	reader.SetConnMaxLifetime(0)
+	s := &Store{writer: writer, reader: reader}
+	s.system = &system{s: s}
+	if err := migrate(ctx, writer); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func dsn(path, synchronous string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous("+synchronous+")")
+	q.Add("_pragma", "foreign_keys(ON)")
+	q.Add("_pragma", "cache_size(-65536)") // 64 MiB page cache per connection
+	if readOnly {
+		q.Add("_pragma", "query_only(ON)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+// System returns the account-independent part of the store.
+func (s *Store) System() store.System { return s.system }
+
+// Update runs fn in one write transaction scoped to account.
+func (s *Store) Update(ctx context.Context, account string, fn func(store.Tx) error) error {
+	sqlTx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	if err := fn(&tx{q: sqlTx, account: account}); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
+}
+
+// View runs fn in one read-only snapshot scoped to account.
+func (s *Store) View(ctx context.Context, account string, fn func(store.ReadTx) error) error {
+	sqlTx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("sqlite: begin read: %w", err)
+	}
+	defer sqlTx.Rollback() //nolint:errcheck // read-only: nothing to keep
+	return fn(&tx{q: sqlTx, account: account})
+}
+
+// tx is a transaction scoped to one account. Its methods live in the per-family
+// files of this package.
+type tx struct {
+	q       *sql.Tx
+	account string
+}
+
+// Account returns the account the transaction is scoped to.
+func (t *tx) Account() string { return t.account }
+
+// notFound maps sql.ErrNoRows to store.ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}
