@@ -235,27 +235,37 @@ func TestVerifyErrors(t *testing.T) {
 				"'20251231' != '20260101', from '20260101T003500Z'."},
 		},
 		{
-			name:    "14 minutes old",
-			request: func(t *testing.T) *http.Request { return signing{offset: -14 * time.Minute}.request(t, "GET", target, "") },
+			name: "14 minutes old",
+			request: func(t *testing.T) *http.Request {
+				return signing{offset: -14 * time.Minute}.request(t, "GET", target, "")
+			},
 		},
 		{
-			name:    "14 minutes ahead",
-			request: func(t *testing.T) *http.Request { return signing{offset: 14 * time.Minute}.request(t, "GET", target, "") },
+			name: "14 minutes ahead",
+			request: func(t *testing.T) *http.Request {
+				return signing{offset: 14 * time.Minute}.request(t, "GET", target, "")
+			},
 		},
 		{
-			name:    "20 minutes old",
-			request: func(t *testing.T) *http.Request { return signing{offset: -20 * time.Minute}.request(t, "GET", target, "") },
-			want:    &Error{CodeInvalidSignature, "Signature expired: 20260101T001500Z is now earlier than 20260101T002000Z (20260101T003500Z - 15 min.)"},
+			name: "20 minutes old",
+			request: func(t *testing.T) *http.Request {
+				return signing{offset: -20 * time.Minute}.request(t, "GET", target, "")
+			},
+			want: &Error{CodeInvalidSignature, "Signature expired: 20260101T001500Z is now earlier than 20260101T002000Z (20260101T003500Z - 15 min.)"},
 		},
 		{
-			name:    "20 minutes ahead",
-			request: func(t *testing.T) *http.Request { return signing{offset: 20 * time.Minute}.request(t, "GET", target, "") },
-			want:    &Error{CodeInvalidSignature, "Signature not yet current: 20260101T005500Z is still later than 20260101T005000Z (20260101T003500Z + 15 min.)"},
+			name: "20 minutes ahead",
+			request: func(t *testing.T) *http.Request {
+				return signing{offset: 20 * time.Minute}.request(t, "GET", target, "")
+			},
+			want: &Error{CodeInvalidSignature, "Signature not yet current: 20260101T005500Z is still later than 20260101T005000Z (20260101T003500Z + 15 min.)"},
 		},
 		{
-			name:    "wrong secret",
-			request: func(t *testing.T) *http.Request { return signing{secret: "not-the-secret"}.request(t, "GET", target, "") },
-			want:    mismatch,
+			name: "wrong secret",
+			request: func(t *testing.T) *http.Request {
+				return signing{secret: "not-the-secret"}.request(t, "GET", target, "")
+			},
+			want: mismatch,
 		},
 		{
 			name: "signature not hex",
@@ -327,8 +337,10 @@ func TestVerifyErrors(t *testing.T) {
 
 		// Presigned URLs.
 		{
-			name:    "presigned",
-			request: func(t *testing.T) *http.Request { return signing{presign: true, expires: "300"}.request(t, "GET", target, "") },
+			name: "presigned",
+			request: func(t *testing.T) *http.Request {
+				return signing{presign: true, expires: "300"}.request(t, "GET", target, "")
+			},
 		},
 		{
 			name: "presigned with the body's hash",
@@ -338,17 +350,23 @@ func TestVerifyErrors(t *testing.T) {
 			body: "b",
 		},
 		{
-			name:    "presigned with a session token",
-			request: func(t *testing.T) *http.Request { return signing{presign: true, expires: "60", token: "a b/c+d"}.request(t, "GET", target, "") },
+			name: "presigned with a session token",
+			request: func(t *testing.T) *http.Request {
+				return signing{presign: true, expires: "60", token: "a b/c+d"}.request(t, "GET", target, "")
+			},
 		},
 		{
-			name:    "presigned without X-Amz-Expires, within the skew",
-			request: func(t *testing.T) *http.Request { return signing{presign: true, offset: -10 * time.Minute}.request(t, "GET", target, "") },
+			name: "presigned without X-Amz-Expires, within the skew",
+			request: func(t *testing.T) *http.Request {
+				return signing{presign: true, offset: -10 * time.Minute}.request(t, "GET", target, "")
+			},
 		},
 		{
-			name:    "presigned without X-Amz-Expires, past the skew",
-			request: func(t *testing.T) *http.Request { return signing{presign: true, offset: -20 * time.Minute}.request(t, "GET", target, "") },
-			want:    &Error{CodeInvalidSignature, "Signature expired: 20260101T001500Z is now earlier than 20260101T002000Z (20260101T003500Z - 15 min.)"},
+			name: "presigned without X-Amz-Expires, past the skew",
+			request: func(t *testing.T) *http.Request {
+				return signing{presign: true, offset: -20 * time.Minute}.request(t, "GET", target, "")
+			},
+			want: &Error{CodeInvalidSignature, "Signature expired: 20260101T001500Z is now earlier than 20260101T002000Z (20260101T003500Z - 15 min.)"},
 		},
 		{
 			name: "presigned two hours ago for three",
@@ -371,18 +389,24 @@ func TestVerifyErrors(t *testing.T) {
 			want: &Error{CodeInvalidSignature, "Signature not yet current: 20260101T005500Z is still later than 20260101T005000Z (20260101T003500Z + 15 min.)"},
 		},
 		{
-			name:    "presigned with X-Amz-Expires 0",
-			request: func(t *testing.T) *http.Request { return signing{presign: true, expires: "0"}.request(t, "GET", target, "") },
-			want:    &Error{CodeIncompleteSignature, "X-Amz-Expires must be a whole number of seconds from 1 to 604800, got '0'."},
+			name: "presigned with X-Amz-Expires 0",
+			request: func(t *testing.T) *http.Request {
+				return signing{presign: true, expires: "0"}.request(t, "GET", target, "")
+			},
+			want: &Error{CodeIncompleteSignature, "X-Amz-Expires must be a whole number of seconds from 1 to 604800, got '0'."},
 		},
 		{
-			name:    "presigned for more than a week",
-			request: func(t *testing.T) *http.Request { return signing{presign: true, expires: "604801"}.request(t, "GET", target, "") },
-			want:    &Error{CodeIncompleteSignature, "X-Amz-Expires must be a whole number of seconds from 1 to 604800, got '604801'."},
+			name: "presigned for more than a week",
+			request: func(t *testing.T) *http.Request {
+				return signing{presign: true, expires: "604801"}.request(t, "GET", target, "")
+			},
+			want: &Error{CodeIncompleteSignature, "X-Amz-Expires must be a whole number of seconds from 1 to 604800, got '604801'."},
 		},
 		{
-			name:    "presigned for a week",
-			request: func(t *testing.T) *http.Request { return signing{presign: true, expires: "604800"}.request(t, "GET", target, "") },
+			name: "presigned for a week",
+			request: func(t *testing.T) *http.Request {
+				return signing{presign: true, expires: "604800"}.request(t, "GET", target, "")
+			},
 		},
 		{
 			name: "presigned with parameters missing",
