@@ -1,6 +1,7 @@
 package certs
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -116,16 +117,19 @@ func wantKind(t testing.TB, err error, want iot.Kind) {
 	}
 }
 
-// runOpenSSL runs openssl with args, skipping the test when it is not installed.
+// runOpenSSL runs openssl with args and returns its standard output, skipping the test when it is not installed.
 func runOpenSSL(t testing.TB, args ...string) string {
 	t.Helper()
 	path, err := exec.LookPath("openssl")
 	if err != nil {
 		t.Skip("openssl is not installed")
 	}
-	out, err := exec.Command(path, args...).CombinedOutput()
+	var stderr bytes.Buffer
+	cmd := exec.Command(path, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("openssl %v: %v\n%s", args, err, out)
+		t.Fatalf("openssl %v: %v\n%s%s", args, err, out, stderr.Bytes())
 	}
 	return string(out)
 }
