@@ -1,0 +1,185 @@
+// Package app wires iotdefender together: the store in the data directory, the
+// first account, the issuing CA, the services and the HTTP server. The command
+// and the end-to-end tests both start iotdefender through it.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+
+	"github.com/iotdefender/iotdefender/internal/accounts"
+	"github.com/iotdefender/iotdefender/internal/certs"
+	"github.com/iotdefender/iotdefender/internal/clock"
+	"github.com/iotdefender/iotdefender/internal/ids"
+	"github.com/iotdefender/iotdefender/internal/pagetoken"
+	"github.com/iotdefender/iotdefender/internal/registry"
+	"github.com/iotdefender/iotdefender/internal/server"
+	"github.com/iotdefender/iotdefender/internal/store"
+	"github.com/iotdefender/iotdefender/internal/store/sqlite"
+)
+
+// Config is everything a running iotdefender needs to know.
+type Config struct {
+	DataDir string
+	Region  string
+	// Endpoint is the host:port clients reach the server at (DescribeEndpoint).
+	Endpoint string
+	// First account, created on first start when there is none.
+	AccountID       string
+	AccessKeyID     string // generated when empty
+	SecretAccessKey string
+	// KeyPoolSize is how many RSA-2048 key pairs CreateKeysAndCertificate keeps
+	// ready (default 16; 0 keeps the default, negative disables pooling).
+	KeyPoolSize int
+
+	Clock clock.Clock   // real clock when nil
+	IDs   ids.Generator // random when nil
+	Log   *slog.Logger  // slog.Default() when nil
+}
+
+// App is a wired iotdefender.
+type App struct {
+	Store    store.Store
+	Registry *registry.Registry
+	Handler  http.Handler
+
+	keys   *certs.KeyPool
+	cancel context.CancelFunc
+}
+
+// CredentialsFile is where the first account's key is written, in the data
+// directory.
+const CredentialsFile = "credentials"
+
+// New opens the data directory and wires the services. Close releases them.
+func New(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.IDs == nil {
+		cfg.IDs = ids.Random{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
+	}
+	a := &App{Store: st}
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
+	if err := ensureFirstAccount(ctx, st, cfg); err != nil {
+		return nil, err
+	}
+	authority, err := issuingAuthority(ctx, st.System(), cfg)
+	if err != nil {
+		return nil, err
+	}
+	tokenKey, err := st.System().InitSetting(ctx, "page_token_key", randomBytes(32))
+	if err != nil {
+		return nil, err
+	}
+	poolSize := cfg.KeyPoolSize
+	if poolSize == 0 {
+		poolSize = 16
+	}
+	a.keys = certs.NewKeyPool(max(poolSize, 0), rand.Reader)
+	a.Registry = registry.New(registry.Config{
+		Store:     st,
+		Clock:     cfg.Clock,
+		IDs:       cfg.IDs,
+		Region:    cfg.Region,
+		Tokens:    pagetoken.New(tokenKey, cfg.Clock),
+		Authority: authority,
+		Keys:      a.keys,
+		Endpoint:  cfg.Endpoint,
+	})
+	srvCtx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	srv, err := server.New(srvCtx, server.Config{
+		Region:     cfg.Region,
+		Store:      st,
+		Clock:      cfg.Clock,
+		IDs:        cfg.IDs,
+		Log:        cfg.Log,
+		Operations: server.NewAPI(a.Registry),
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.Handler = srv
+	ok = true
+	return a, nil
+}
+
+// Close stops background work and closes the store.
+func (a *App) Close() error {
+	if a.cancel != nil {
+		a.cancel()
+	}
+	if a.keys != nil {
+		a.keys.Close()
+	}
+	return a.Store.Close()
+}
+
+// ensureFirstAccount creates the configured account when the store has none and
+// writes its key to the credentials file.
+func ensureFirstAccount(ctx context.Context, st store.Store, cfg Config) error {
+	existing, err := st.System().Accounts(ctx)
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	key, err := accounts.Create(ctx, st.System(), cfg.Clock, cfg.AccountID, cfg.AccessKeyID, cfg.SecretAccessKey)
+	if err != nil {
+		return fmt.Errorf("create the first account: %w", err)
+	}
+	path := filepath.Join(cfg.DataDir, CredentialsFile)
+	if err := accounts.WriteCredentialsFile(path, key); err != nil {
+		return err
+	}
+	cfg.Log.Info("created the first account; its access key is in the credentials file",
+		"account", key.AccountID, "access_key_id", key.AccessKeyID, "credentials_file", path)
+	return nil
+}
+
+// issuingAuthority loads this installation's CA, creating it on first start.
+// InitSetting makes concurrent first starts agree on one CA.
+func issuingAuthority(ctx context.Context, sys store.System, cfg Config) (*certs.Authority, error) {
+	stored, ok, err := sys.Setting(ctx, "issuing_ca")
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		fresh, err := certs.NewAuthority(rand.Reader, cfg.Clock.Now())
+		if err != nil {
+			return nil, err
+		}
+		certPEM, keyPEM := fresh.PEM()
+		if stored, err = sys.InitSetting(ctx, "issuing_ca", append(certPEM, keyPEM...)); err != nil {
+			return nil, err
+		}
+	}
+	certBlock, rest := pem.Decode(stored)
+	if certBlock == nil {
+		return nil, errors.New("the stored issuing CA is not PEM")
+	}
+	return certs.LoadAuthority(pem.EncodeToMemory(certBlock), rest, rand.Reader)
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}
