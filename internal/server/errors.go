@@ -13,22 +13,32 @@ import (
 // exceptions is THE table from domain error kinds to AWS exceptions: nothing
 // else decides what travels on the wire.
 var exceptions = map[iot.Kind]func(e *iot.Error) awsjson.APIError{
-	iot.InvalidRequest:              func(e *iot.Error) awsjson.APIError { return &iotapi.InvalidRequestException{Message: &e.Message} },
-	iot.NotFound:                    func(e *iot.Error) awsjson.APIError { return &iotapi.ResourceNotFoundException{Message: &e.Message} },
-	iot.AlreadyExists:               alreadyExists,
-	iot.LimitExceeded:               func(e *iot.Error) awsjson.APIError { return &iotapi.LimitExceededException{Message: &e.Message} },
-	iot.VersionConflict:             func(e *iot.Error) awsjson.APIError { return &iotapi.VersionConflictException{Message: &e.Message} },
-	iot.DeleteConflict:              func(e *iot.Error) awsjson.APIError { return &iotapi.DeleteConflictException{Message: &e.Message} },
-	iot.CertificateState:            func(e *iot.Error) awsjson.APIError { return &iotapi.CertificateStateException{Message: &e.Message} },
-	iot.CertificateValidation:       func(e *iot.Error) awsjson.APIError { return &iotapi.CertificateValidationException{Message: &e.Message} },
-	iot.CertificateConflict:         func(e *iot.Error) awsjson.APIError { return &iotapi.CertificateConflictException{Message: &e.Message} },
-	iot.MalformedPolicy:             func(e *iot.Error) awsjson.APIError { return &iotapi.MalformedPolicyException{Message: &e.Message} },
-	iot.VersionsLimitExceeded:       func(e *iot.Error) awsjson.APIError { return &iotapi.VersionsLimitExceededException{Message: &e.Message} },
-	iot.RegistrationCodeValidation:  func(e *iot.Error) awsjson.APIError { return &iotapi.RegistrationCodeValidationException{Message: &e.Message} },
-	iot.TaskAlreadyExists:           func(e *iot.Error) awsjson.APIError { return &iotapi.TaskAlreadyExistsException{Message: &e.Message} },
-	iot.ConflictingResourceUpdate:   func(e *iot.Error) awsjson.APIError { return &iotapi.ConflictingResourceUpdateException{Message: &e.Message} },
-	iot.ResourceRegistrationFailure: func(e *iot.Error) awsjson.APIError { return &iotapi.ResourceRegistrationFailureException{Message: &e.Message} },
-	iot.Unauthorized:                func(e *iot.Error) awsjson.APIError { return &iotapi.UnauthorizedException{Message: &e.Message} },
+	iot.InvalidRequest:   func(e *iot.Error) awsjson.APIError { return &iotapi.InvalidRequestException{Message: &e.Message} },
+	iot.NotFound:         func(e *iot.Error) awsjson.APIError { return &iotapi.ResourceNotFoundException{Message: &e.Message} },
+	iot.AlreadyExists:    alreadyExists,
+	iot.LimitExceeded:    func(e *iot.Error) awsjson.APIError { return &iotapi.LimitExceededException{Message: &e.Message} },
+	iot.VersionConflict:  func(e *iot.Error) awsjson.APIError { return &iotapi.VersionConflictException{Message: &e.Message} },
+	iot.DeleteConflict:   func(e *iot.Error) awsjson.APIError { return &iotapi.DeleteConflictException{Message: &e.Message} },
+	iot.CertificateState: func(e *iot.Error) awsjson.APIError { return &iotapi.CertificateStateException{Message: &e.Message} },
+	iot.CertificateValidation: func(e *iot.Error) awsjson.APIError {
+		return &iotapi.CertificateValidationException{Message: &e.Message}
+	},
+	iot.CertificateConflict: func(e *iot.Error) awsjson.APIError { return &iotapi.CertificateConflictException{Message: &e.Message} },
+	iot.MalformedPolicy:     func(e *iot.Error) awsjson.APIError { return &iotapi.MalformedPolicyException{Message: &e.Message} },
+	iot.VersionsLimitExceeded: func(e *iot.Error) awsjson.APIError {
+		return &iotapi.VersionsLimitExceededException{Message: &e.Message}
+	},
+	iot.RegistrationCodeValidation: func(e *iot.Error) awsjson.APIError {
+		return &iotapi.RegistrationCodeValidationException{Message: &e.Message}
+	},
+	iot.TaskAlreadyExists: func(e *iot.Error) awsjson.APIError { return &iotapi.TaskAlreadyExistsException{Message: &e.Message} },
+	iot.ConflictingResourceUpdate: func(e *iot.Error) awsjson.APIError {
+		return &iotapi.ConflictingResourceUpdateException{Message: &e.Message}
+	},
+	iot.ResourceRegistrationFailure: func(e *iot.Error) awsjson.APIError {
+		return &iotapi.ResourceRegistrationFailureException{Message: &e.Message}
+	},
+	iot.Unauthorized: func(e *iot.Error) awsjson.APIError { return &iotapi.UnauthorizedException{Message: &e.Message} },
 	iot.NotImplemented: func(e *iot.Error) awsjson.APIError {
 		return &awsjson.Error{Code: "NotImplementedException", Status: http.StatusNotImplemented, Message: e.Message}
 	},

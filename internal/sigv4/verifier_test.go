@@ -42,13 +42,19 @@ type signing struct {
 
 // request returns a server-side request (as Go's server would hand it to
 // a handler) signed as s says.
-func (s signing) request(t *testing.T, method, target, body string) *http.Request {
+func (s signing) request(t testing.TB, method, target, body string) *http.Request {
+	t.Helper()
+	return s.sign(t, httptest.NewRequest(method, target, strings.NewReader(body)), body)
+}
+
+// sign signs the server-side request r, whose body is body, as s says. A
+// presigned request is returned anew, with the signed query.
+func (s signing) sign(t testing.TB, r *http.Request, body string) *http.Request {
 	t.Helper()
 	creds := aws.Credentials{AccessKeyID: testCreds.AccessKeyID, SecretAccessKey: or(s.secret, testCreds.SecretAccessKey), SessionToken: s.token}
 	payloadHash := or(s.payloadHash, hexSHA256([]byte(body)))
 	region, service := or(s.region, "us-east-1"), or(s.service, "iot")
 	at := testNow.Add(s.offset)
-	r := httptest.NewRequest(method, target, strings.NewReader(body))
 	if !s.presign {
 		if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, payloadHash, service, region, at); err != nil {
 			t.Fatal(err)
@@ -62,7 +68,7 @@ func (s signing) request(t *testing.T, method, target, body string) *http.Reques
 	if err != nil {
 		t.Fatal(err)
 	}
-	return httptest.NewRequest(method, signed, strings.NewReader(body))
+	return httptest.NewRequest(r.Method, signed, strings.NewReader(body))
 }
 
 func or(s, fallback string) string {

@@ -75,7 +75,8 @@ type System interface {
 }
 
 // Page asks for one page of a listing ordered by a key: the items after After
-// (exclusive; "" for the first page), at most Limit of them.
+// (exclusive; "" for the first page), at most Limit of them. List methods return
+// the page and whether more items follow it (implementations fetch Limit+1).
 type Page struct {
 	After string
 	Limit int
