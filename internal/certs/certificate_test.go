@@ -141,10 +141,7 @@ func TestParseRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse(tt.input)
-			wantKind(t, err, iot.CertificateValidation)
-			if err != nil && !strings.Contains(err.Error(), tt.message) {
-				t.Errorf("error %q does not mention %q", err, tt.message)
-			}
+			wantError(t, err, iot.CertificateValidation, tt.message)
 		})
 	}
 }

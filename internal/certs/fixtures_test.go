@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -104,8 +105,9 @@ func mustParse(t testing.TB, input []byte) *Certificate {
 	return c
 }
 
-// wantKind fails unless err is a domain error of kind want (nil want: no error).
-func wantKind(t testing.TB, err error, want iot.Kind) {
+// wantError fails unless err is a domain error of kind want whose message
+// contains message; with want "" it fails on any error.
+func wantError(t testing.TB, err error, want iot.Kind, message string) {
 	t.Helper()
 	switch {
 	case want == "" && err != nil:
@@ -114,6 +116,8 @@ func wantKind(t testing.TB, err error, want iot.Kind) {
 		t.Errorf("no error, want %s", want)
 	case want != "" && !errors.Is(err, want):
 		t.Errorf("error %v is of kind %s, want %s", err, iot.KindOf(err), want)
+	case want != "" && !strings.Contains(err.Error(), message):
+		t.Errorf("error %q does not mention %q", err, message)
 	}
 }
 

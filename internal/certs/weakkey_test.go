@@ -90,10 +90,7 @@ func TestLoadWeakKeyBlocklistRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := LoadWeakKeyBlocklist(strings.NewReader(tt.input))
-			wantKind(t, err, iot.InvalidRequest)
-			if err != nil && !strings.Contains(err.Error(), tt.line) {
-				t.Errorf("error %q does not name %q", err, tt.line)
-			}
+			wantError(t, err, iot.InvalidRequest, tt.line)
 		})
 	}
 }
