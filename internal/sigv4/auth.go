@@ -167,14 +167,15 @@ func queryValue(params []queryParam, name string) (string, bool) {
 
 // setCredential splits AKID/date/region/service/terminator.
 func (a *auth) setCredential(credential string) *Error {
-	parts := strings.SplitN(credential, "/", 6)
-	if len(parts) != 5 {
+	if strings.Count(credential, "/") != 4 {
 		return incomplete("Credential must have exactly 5 slash-delimited elements, "+
 			"e.g. keyid/date/region/service/term, got '%s'", credential)
 	}
-	a.accessKeyID = parts[0]
-	a.scope = credential[len(parts[0])+1:]
-	a.scopeDate, a.region, a.service, a.terminator = parts[1], parts[2], parts[3], parts[4]
+	a.accessKeyID, a.scope, _ = strings.Cut(credential, "/")
+	rest := a.scope
+	a.scopeDate, rest, _ = strings.Cut(rest, "/")
+	a.region, rest, _ = strings.Cut(rest, "/")
+	a.service, a.terminator, _ = strings.Cut(rest, "/")
 	return nil
 }
 

@@ -129,10 +129,10 @@ func appendLiteralURI(b []byte, path string) []byte {
 	return appendEscaped(b, path, true)
 }
 
-// appendCanonicalRequest appends the canonical request of r: method, URI,
-// query, the signed headers with their values, the signed header names and
-// the payload hash, one per line.
-func appendCanonicalRequest(b []byte, r *http.Request, uri []byte, query []queryParam, signedHeaders, payloadHash string) []byte {
+// appendCanonicalRequest appends the canonical request of r up to its last
+// line, the payload hash, which the caller appends: method, URI, query, the
+// signed headers with their values and the signed header names, one per line.
+func appendCanonicalRequest(b []byte, r *http.Request, uri []byte, query []queryParam, signedHeaders string) []byte {
 	b = append(b, r.Method...)
 	b = append(b, '\n')
 	b = append(b, uri...)
@@ -154,9 +154,7 @@ func appendCanonicalRequest(b []byte, r *http.Request, uri []byte, query []query
 	}
 	b = append(b, '\n')
 	b = append(b, signedHeaders...)
-	b = append(b, '\n')
-	b = append(b, payloadHash...)
-	return b
+	return append(b, '\n')
 }
 
 // appendStringToSign appends the string to sign for a canonical request.

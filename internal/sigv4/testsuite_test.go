@@ -152,7 +152,7 @@ func canonicalForms(t *testing.T, v *Verifier, r *http.Request, body []byte) (cr
 		t.Fatalf("parse: %v", err)
 	}
 	uri := appendNormalizedURI(nil, requestPath(r))
-	req := appendCanonicalRequest(nil, r, uri, s.query, a.signedHeaders, s.hashBody(body))
+	req := append(appendCanonicalRequest(nil, r, uri, s.query, a.signedHeaders), s.hashBody(body)...)
 	return string(req), string(appendStringToSign(nil, a.amzDate, a.scope, req))
 }
 

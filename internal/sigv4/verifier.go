@@ -64,6 +64,7 @@ type scratch struct {
 	request  []byte
 	toSign   []byte
 	bodyHash [2 * sha256.Size]byte
+	sum      [sha256.Size]byte // kept here: it escapes through hash.Hash
 }
 
 // Verify checks r's signature. body is the full request body, already read
@@ -196,28 +197,28 @@ func (v *Verifier) signatureMatches(r *http.Request, body []byte, a auth, key *s
 		uris[1] = s.literal
 	}
 
-	payloads := [2]string{}
+	var payloads [2][]byte
 	switch declared := r.Header.Get("X-Amz-Content-Sha256"); {
 	case declared == unsignedPayload:
-		payloads[0] = unsignedPayload
+		payloads[0] = []byte(unsignedPayload)
 	case declared == "" && a.presigned:
-		payloads[0], payloads[1] = unsignedPayload, s.hashBody(body)
+		payloads[0], payloads[1] = []byte(unsignedPayload), s.hashBody(body)
 	default:
 		// A declared digest must be the body's: the body's hash is what
 		// gets signed, so a false declaration fails the comparison.
 		payloads[0] = s.hashBody(body)
 	}
 
-	var sum [sha256.Size]byte
 	for _, uri := range uris {
 		for _, payload := range payloads {
-			if uri == nil || payload == "" {
+			if uri == nil || payload == nil {
 				continue
 			}
-			s.request = appendCanonicalRequest(s.request[:0], r, uri, s.query, a.signedHeaders, payload)
+			s.request = appendCanonicalRequest(s.request[:0], r, uri, s.query, a.signedHeaders)
+			s.request = append(s.request, payload...)
 			s.toSign = appendStringToSign(s.toSign[:0], a.amzDate, a.scope, s.request)
-			key.sign(s.toSign, &sum)
-			if hmac.Equal(sum[:], claimed[:]) {
+			key.sign(s.toSign, &s.sum)
+			if hmac.Equal(s.sum[:], claimed[:]) {
 				return true
 			}
 		}
@@ -226,8 +227,8 @@ func (v *Verifier) signatureMatches(r *http.Request, body []byte, a auth, key *s
 }
 
 // hashBody returns the hex SHA-256 of body.
-func (s *scratch) hashBody(body []byte) string {
+func (s *scratch) hashBody(body []byte) []byte {
 	sum := sha256.Sum256(body)
 	hex.Encode(s.bodyHash[:], sum[:])
-	return string(s.bodyHash[:])
+	return s.bodyHash[:]
 }

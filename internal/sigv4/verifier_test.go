@@ -498,7 +498,8 @@ func signWithDateHeader(t *testing.T, r *http.Request, creds Credentials, at tim
 	const signed = "date;host"
 	date := stamp(at)
 	scope := date[:8] + "/us-east-1/iot/aws4_request"
-	creq := appendCanonicalRequest(nil, r, appendNormalizedURI(nil, requestPath(r)), appendQueryParams(nil, r.URL.RawQuery), signed, hexSHA256(nil))
+	creq := appendCanonicalRequest(nil, r, appendNormalizedURI(nil, requestPath(r)), appendQueryParams(nil, r.URL.RawQuery), signed)
+	creq = append(creq, hexSHA256(nil)...)
 	var sum [32]byte
 	newSigningKey(deriveKey(creds.SecretAccessKey, date[:8], "us-east-1", "iot")).sign(appendStringToSign(nil, date, scope, creq), &sum)
 	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+creds.AccessKeyID+"/"+scope+", SignedHeaders="+signed+", Signature="+hex.EncodeToString(sum[:]))
