@@ -140,6 +140,27 @@ func (s *Shape) isRequired(member string) bool {
 	return false
 }
 
+// FieldName returns the Go field name the generator gives a member of a
+// structure shape: the member name made an exported identifier, unique within
+// the structure and clear of the methods exception types carry.
+func (m *Model) FieldName(shape, member string) string {
+	return m.Shapes[shape].fieldNames()[member]
+}
+
+func (s *Shape) fieldNames() map[string]string {
+	names := map[string]string{}
+	taken := map[string]bool{"Error": true, "ErrorCode": true, "HTTPStatus": true, "WriteHeaders": true}
+	for _, mn := range s.memberNames() {
+		f := exported(mn)
+		for taken[f] {
+			f += "_"
+		}
+		taken[f] = true
+		names[mn] = f
+	}
+	return names
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {

@@ -4,62 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 )
-
-// UnmarshalBody decodes a JSON request body into v. An empty body carries no
-// members. The error message names the member that has the wrong type.
-func UnmarshalBody(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	err := json.Unmarshal(body, v)
-	if err == nil {
-		return nil
-	}
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) {
-		if typeErr.Field == "" {
-			return fmt.Errorf("The request body must be a JSON object, not a JSON %s.", typeErr.Value)
-		}
-		return fmt.Errorf("Value of type %s at '%s' has the wrong type: expected %s.", typeErr.Value, typeErr.Field, jsonKind(typeErr.Type))
-	}
-	var syntaxErr *json.SyntaxError
-	if errors.As(err, &syntaxErr) {
-		return fmt.Errorf("The request body is not valid JSON: %v (at byte %d).", syntaxErr, syntaxErr.Offset)
-	}
-	return fmt.Errorf("The request body could not be read: %v.", err)
-}
-
-// jsonKind names a Go type the way a JSON author thinks of it.
-func jsonKind(t reflect.Type) string {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "a boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-		reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Slice:
-		return "a list"
-	case reflect.Map:
-		return "a map"
-	}
-	if t.PkgPath() == reflect.TypeFor[Time]().PkgPath() && strings.HasPrefix(t.Name(), "Time") {
-		return "a timestamp"
-	}
-	return "an object"
-}
 
 // ParseBool parses a query-string or header boolean.
 func ParseBool(s string) (bool, bool) {
@@ -78,18 +27,44 @@ func ParseInt(s string, bits int) (int64, bool) {
 	return n, err == nil
 }
 
-// ParseFloat parses a query-string or header number, including NaN and Infinity
-// as the protocol writes them.
+// ParseFloat parses a query-string or header number of the given bit size:
+// a decimal number, or NaN, Infinity or -Infinity as the protocol writes them.
 func ParseFloat(s string, bits int) (float64, bool) {
+	switch s {
+	case "NaN":
+		return math.NaN(), true
+	case "Infinity":
+		return math.Inf(1), true
+	case "-Infinity":
+		return math.Inf(-1), true
+	}
+	if s == "" || strings.ContainsAny(s, "_xXpPiInN") {
+		return 0, false
+	}
 	f, err := strconv.ParseFloat(s, bits)
 	return f, err == nil
 }
 
+// FormatFloat formats a header or query number of the given bit size as the
+// protocol does: the shortest decimal that reads back as the same value, and
+// NaN, Infinity, -Infinity for the special values.
+func FormatFloat(f float64, bits int) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	}
+	return strconv.FormatFloat(f, 'f', -1, bits)
+}
+
 // SplitHeaderList splits a header list value at commas, honouring double-quoted
-// items, and trims each item.
+// items, and trims each item. An empty value is an empty list.
 func SplitHeaderList(s string) []string {
 	var out []string
-	for len(s) > 0 {
+	for len(strings.TrimSpace(s)) > 0 {
 		s = strings.TrimLeft(s, " \t")
 		if strings.HasPrefix(s, `"`) {
 			var b strings.Builder
@@ -134,15 +109,48 @@ func QuoteHeaderItem(s string) string {
 	return s
 }
 
-// WriteJSON writes a successful response with a JSON body.
-func WriteJSON(w http.ResponseWriter, status int, body any) error {
-	b, err := json.Marshal(body)
+// DecodePayload decodes a request body that is one structure of the input (its
+// payload member). A body that is empty or an empty object leaves the member
+// absent: that is what a client sends for an unset payload.
+func DecodePayload[T any](body []byte) (*T, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 || isEmptyObject(body) {
+		return nil, nil
+	}
+	v := new(T)
+	if err := UnmarshalBody(body, v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func isEmptyObject(b []byte) bool {
+	return len(b) >= 2 && b[0] == '{' && b[len(b)-1] == '}' && len(bytes.TrimSpace(b[1:len(b)-1])) == 0
+}
+
+// WriteJSON writes a successful response whose body is v encoded as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := MarshalBody(v)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/json")
+	return WriteBody(w, status, "application/json", b)
+}
+
+// WriteBody writes a response whose body is b. The content type is set only for
+// a body, and only when no header member has set it already. An empty body
+// writes a response without one.
+func WriteBody(w http.ResponseWriter, status int, contentType string, b []byte) error {
+	h := w.Header()
+	if len(b) > 0 && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", contentType)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_, err = w.Write(b)
+	if len(b) == 0 {
+		return nil
+	}
+	_, err := w.Write(b)
 	return err
 }
 
@@ -158,19 +166,32 @@ func Value[T any](p *T) T {
 	return *p
 }
 
-// Document is a model document: any JSON value, kept as its raw text.
-type Document = json.RawMessage
-
-// FormatFloat formats a header or query number as the protocol does (NaN,
-// Infinity, -Infinity for the special values).
-func FormatFloat(f float64) string {
-	switch {
-	case f != f:
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
+// DecodeDocument reads a request body that is a document payload: any JSON
+// value. An empty body leaves the member absent.
+func DecodeDocument(body []byte) (Document, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil, nil
 	}
-	return strconv.FormatFloat(f, 'f', -1, 64)
+	if !json.Valid(body) {
+		return nil, errors.New("The request body is not valid JSON.")
+	}
+	return Document(bytes.Clone(body)), nil
+}
+
+// PrefixHeaders collects the headers whose names start with prefix (in any
+// case) into a map from the rest of the name, in lower case, to the value; nil
+// when there are none. An empty prefix collects every header.
+func PrefixHeaders(h http.Header, prefix string) map[string]string {
+	var out map[string]string
+	for name, vs := range h {
+		if len(name) < len(prefix) || !strings.EqualFold(name[:len(prefix)], prefix) {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[strings.ToLower(name[len(prefix):])] = strings.Join(vs, ", ")
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package awsjson
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 )
@@ -54,15 +53,25 @@ func TooLarge(limit int64) error {
 	}
 }
 
+// HeaderWriter is implemented by the exceptions that bind members to HTTP
+// headers: WriteError lets them set those headers.
+type HeaderWriter interface {
+	WriteHeaders(h http.Header)
+}
+
 // WriteError writes e as AWS does: the x-amzn-ErrorType header carrying the code,
-// and a JSON body holding the exception's members (at least "message").
+// the exception's header members, and a JSON body holding its other members.
 func WriteError(w http.ResponseWriter, e APIError) {
-	body, err := json.Marshal(e)
+	body, err := MarshalBody(e)
 	if err != nil {
 		body = []byte(`{"message":"internal error"}`)
 	}
 	h := w.Header()
+	if hw, ok := e.(HeaderWriter); ok {
+		hw.WriteHeaders(h)
+	}
 	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Set("x-amzn-ErrorType", e.ErrorCode())
 	w.WriteHeader(e.HTTPStatus())
 	_, _ = w.Write(body)

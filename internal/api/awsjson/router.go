@@ -205,3 +205,18 @@ func splitPath(p string) []string {
 	}
 	return strings.Split(p, "/")
 }
+
+// Codec is one operation's request decoding and response encoding with the types
+// erased, for harnesses that drive every operation of a model alike (the
+// protocol tests). The generator writes a table of them on request.
+type Codec struct {
+	// Decode decodes and validates a request; the result is a pointer to the
+	// operation's input structure.
+	Decode func(req *Request) (any, error)
+	// NewOutput returns a pointer to a new output structure, or is nil when the
+	// operation has no output.
+	NewOutput func() any
+	// Encode writes the response for out, a pointer of the type NewOutput
+	// returns (nil when the operation has no output).
+	Encode func(w http.ResponseWriter, out any) error
+}

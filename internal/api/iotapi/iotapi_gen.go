@@ -9627,15 +9627,10 @@ func serveAcceptCertificateTransfer(ctx context.Context, ops Operations, req *aw
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateAcceptCertificateTransferRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.AcceptCertificateTransfer(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeAcceptCertificateTransfer(w)
 }
 
 func decodeAcceptCertificateTransfer(req *awsjson.Request) (*AcceptCertificateTransferRequest, error) {
@@ -9653,18 +9648,22 @@ func decodeAcceptCertificateTransfer(req *awsjson.Request) (*AcceptCertificateTr
 			return nil, newValidationError("Value '" + raw + "' at 'setAsActive' failed to satisfy constraint: Member must be a boolean")
 		}
 	}
+	var v awsjson.Validator
+	validateAcceptCertificateTransferRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeAcceptCertificateTransfer(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveAddThingToBillingGroup(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeAddThingToBillingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateAddThingToBillingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.AddThingToBillingGroup(ctx, in)
 	if err != nil {
@@ -9677,6 +9676,11 @@ func decodeAddThingToBillingGroup(req *awsjson.Request) (*AddThingToBillingGroup
 	in := new(AddThingToBillingGroupRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateAddThingToBillingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -9694,11 +9698,6 @@ func serveAddThingToThingGroup(ctx context.Context, ops Operations, req *awsjson
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateAddThingToThingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.AddThingToThingGroup(ctx, in)
 	if err != nil {
 		return err
@@ -9710,6 +9709,11 @@ func decodeAddThingToThingGroup(req *awsjson.Request) (*AddThingToThingGroupRequ
 	in := new(AddThingToThingGroupRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateAddThingToThingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -9726,11 +9730,6 @@ func serveAssociateSbomWithPackageVersion(ctx context.Context, ops Operations, r
 	in, err := decodeAssociateSbomWithPackageVersion(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateAssociateSbomWithPackageVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.AssociateSbomWithPackageVersion(ctx, in)
 	if err != nil {
@@ -9757,6 +9756,11 @@ func decodeAssociateSbomWithPackageVersion(req *awsjson.Request) (*AssociateSbom
 		raw := req.Params.Get("versionName")
 		in.VersionName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateAssociateSbomWithPackageVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -9772,11 +9776,6 @@ func serveAssociateTargetsWithJob(ctx context.Context, ops Operations, req *awsj
 	in, err := decodeAssociateTargetsWithJob(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateAssociateTargetsWithJobRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.AssociateTargetsWithJob(ctx, in)
 	if err != nil {
@@ -9799,6 +9798,11 @@ func decodeAssociateTargetsWithJob(req *awsjson.Request) (*AssociateTargetsWithJ
 		raw := vs[0]
 		in.NamespaceId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateAssociateTargetsWithJobRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -9815,15 +9819,10 @@ func serveAttachPolicy(ctx context.Context, ops Operations, req *awsjson.Request
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateAttachPolicyRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.AttachPolicy(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeAttachPolicy(w)
 }
 
 func decodeAttachPolicy(req *awsjson.Request) (*AttachPolicyRequest, error) {
@@ -9835,7 +9834,16 @@ func decodeAttachPolicy(req *awsjson.Request) (*AttachPolicyRequest, error) {
 		raw := req.Params.Get("policyName")
 		in.PolicyName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateAttachPolicyRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeAttachPolicy(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveAttachPrincipalPolicy(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -9843,15 +9851,10 @@ func serveAttachPrincipalPolicy(ctx context.Context, ops Operations, req *awsjso
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateAttachPrincipalPolicyRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.AttachPrincipalPolicy(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeAttachPrincipalPolicy(w)
 }
 
 func decodeAttachPrincipalPolicy(req *awsjson.Request) (*AttachPrincipalPolicyRequest, error) {
@@ -9865,18 +9868,22 @@ func decodeAttachPrincipalPolicy(req *awsjson.Request) (*AttachPrincipalPolicyRe
 		raw := strings.TrimSpace(hv)
 		in.Principal = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateAttachPrincipalPolicyRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeAttachPrincipalPolicy(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveAttachSecurityProfile(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeAttachSecurityProfile(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateAttachSecurityProfileRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.AttachSecurityProfile(ctx, in)
 	if err != nil {
@@ -9896,6 +9903,11 @@ func decodeAttachSecurityProfile(req *awsjson.Request) (*AttachSecurityProfileRe
 		raw := vs[0]
 		in.SecurityProfileTargetArn = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateAttachSecurityProfileRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -9911,11 +9923,6 @@ func serveAttachThingPrincipal(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeAttachThingPrincipal(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateAttachThingPrincipalRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.AttachThingPrincipal(ctx, in)
 	if err != nil {
@@ -9940,6 +9947,11 @@ func decodeAttachThingPrincipal(req *awsjson.Request) (*AttachThingPrincipalRequ
 		raw := vs[0]
 		in.ThingPrincipalType = ThingPrincipalType(raw)
 	}
+	var v awsjson.Validator
+	validateAttachThingPrincipalRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -9956,11 +9968,6 @@ func serveCancelAuditMitigationActionsTask(ctx context.Context, ops Operations, 
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCancelAuditMitigationActionsTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.CancelAuditMitigationActionsTask(ctx, in)
 	if err != nil {
 		return err
@@ -9973,6 +9980,11 @@ func decodeCancelAuditMitigationActionsTask(req *awsjson.Request) (*CancelAuditM
 	{
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateCancelAuditMitigationActionsTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -9990,11 +10002,6 @@ func serveCancelAuditTask(ctx context.Context, ops Operations, req *awsjson.Requ
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCancelAuditTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.CancelAuditTask(ctx, in)
 	if err != nil {
 		return err
@@ -10007,6 +10014,11 @@ func decodeCancelAuditTask(req *awsjson.Request) (*CancelAuditTaskRequest, error
 	{
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateCancelAuditTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -10024,15 +10036,10 @@ func serveCancelCertificateTransfer(ctx context.Context, ops Operations, req *aw
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCancelCertificateTransferRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.CancelCertificateTransfer(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeCancelCertificateTransfer(w)
 }
 
 func decodeCancelCertificateTransfer(req *awsjson.Request) (*CancelCertificateTransferRequest, error) {
@@ -10041,18 +10048,22 @@ func decodeCancelCertificateTransfer(req *awsjson.Request) (*CancelCertificateTr
 		raw := req.Params.Get("certificateId")
 		in.CertificateId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCancelCertificateTransferRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeCancelCertificateTransfer(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveCancelDetectMitigationActionsTask(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeCancelDetectMitigationActionsTask(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCancelDetectMitigationActionsTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CancelDetectMitigationActionsTask(ctx, in)
 	if err != nil {
@@ -10066,6 +10077,11 @@ func decodeCancelDetectMitigationActionsTask(req *awsjson.Request) (*CancelDetec
 	{
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateCancelDetectMitigationActionsTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -10082,11 +10098,6 @@ func serveCancelJob(ctx context.Context, ops Operations, req *awsjson.Request, w
 	in, err := decodeCancelJob(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCancelJobRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CancelJob(ctx, in)
 	if err != nil {
@@ -10113,6 +10124,11 @@ func decodeCancelJob(req *awsjson.Request) (*CancelJobRequest, error) {
 		raw := req.Params.Get("jobId")
 		in.JobId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCancelJobRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10129,15 +10145,10 @@ func serveCancelJobExecution(ctx context.Context, ops Operations, req *awsjson.R
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCancelJobExecutionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.CancelJobExecution(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeCancelJobExecution(w)
 }
 
 func decodeCancelJobExecution(req *awsjson.Request) (*CancelJobExecutionRequest, error) {
@@ -10162,7 +10173,16 @@ func decodeCancelJobExecution(req *awsjson.Request) (*CancelJobExecutionRequest,
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCancelJobExecutionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeCancelJobExecution(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveClearDefaultAuthorizer(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -10195,11 +10215,6 @@ func serveConfirmTopicRuleDestination(ctx context.Context, ops Operations, req *
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateConfirmTopicRuleDestinationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.ConfirmTopicRuleDestination(ctx, in)
 	if err != nil {
 		return err
@@ -10212,6 +10227,11 @@ func decodeConfirmTopicRuleDestination(req *awsjson.Request) (*ConfirmTopicRuleD
 	{
 		raw := req.Params.Get("confirmationToken")
 		in.ConfirmationToken = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateConfirmTopicRuleDestinationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -10229,11 +10249,6 @@ func serveCreateAuditSuppression(ctx context.Context, ops Operations, req *awsjs
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCreateAuditSuppressionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.CreateAuditSuppression(ctx, in)
 	if err != nil {
 		return err
@@ -10245,6 +10260,11 @@ func decodeCreateAuditSuppression(req *awsjson.Request) (*CreateAuditSuppression
 	in := new(CreateAuditSuppressionRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateCreateAuditSuppressionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -10262,11 +10282,6 @@ func serveCreateAuthorizer(ctx context.Context, ops Operations, req *awsjson.Req
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCreateAuthorizerRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.CreateAuthorizer(ctx, in)
 	if err != nil {
 		return err
@@ -10282,6 +10297,11 @@ func decodeCreateAuthorizer(req *awsjson.Request) (*CreateAuthorizerRequest, err
 	{
 		raw := req.Params.Get("authorizerName")
 		in.AuthorizerName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateCreateAuthorizerRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -10299,11 +10319,6 @@ func serveCreateBillingGroup(ctx context.Context, ops Operations, req *awsjson.R
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCreateBillingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.CreateBillingGroup(ctx, in)
 	if err != nil {
 		return err
@@ -10320,6 +10335,11 @@ func decodeCreateBillingGroup(req *awsjson.Request) (*CreateBillingGroupRequest,
 		raw := req.Params.Get("billingGroupName")
 		in.BillingGroupName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateBillingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10335,11 +10355,6 @@ func serveCreateCertificateFromCsr(ctx context.Context, ops Operations, req *aws
 	in, err := decodeCreateCertificateFromCsr(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateCertificateFromCsrRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateCertificateFromCsr(ctx, in)
 	if err != nil {
@@ -10362,6 +10377,11 @@ func decodeCreateCertificateFromCsr(req *awsjson.Request) (*CreateCertificateFro
 			return nil, newValidationError("Value '" + raw + "' at 'setAsActive' failed to satisfy constraint: Member must be a boolean")
 		}
 	}
+	var v awsjson.Validator
+	validateCreateCertificateFromCsrRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10377,11 +10397,6 @@ func serveCreateCertificateProvider(ctx context.Context, ops Operations, req *aw
 	in, err := decodeCreateCertificateProvider(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateCertificateProviderRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateCertificateProvider(ctx, in)
 	if err != nil {
@@ -10399,6 +10414,11 @@ func decodeCreateCertificateProvider(req *awsjson.Request) (*CreateCertificatePr
 		raw := req.Params.Get("certificateProviderName")
 		in.CertificateProviderName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateCertificateProviderRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10414,11 +10434,6 @@ func serveCreateCommand(ctx context.Context, ops Operations, req *awsjson.Reques
 	in, err := decodeCreateCommand(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateCommandRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateCommand(ctx, in)
 	if err != nil {
@@ -10436,6 +10451,11 @@ func decodeCreateCommand(req *awsjson.Request) (*CreateCommandRequest, error) {
 		raw := req.Params.Get("commandId")
 		in.CommandId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateCommandRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10451,11 +10471,6 @@ func serveCreateCustomMetric(ctx context.Context, ops Operations, req *awsjson.R
 	in, err := decodeCreateCustomMetric(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateCustomMetricRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateCustomMetric(ctx, in)
 	if err != nil {
@@ -10473,6 +10488,11 @@ func decodeCreateCustomMetric(req *awsjson.Request) (*CreateCustomMetricRequest,
 		raw := req.Params.Get("metricName")
 		in.MetricName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateCustomMetricRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10488,11 +10508,6 @@ func serveCreateDimension(ctx context.Context, ops Operations, req *awsjson.Requ
 	in, err := decodeCreateDimension(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateDimensionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateDimension(ctx, in)
 	if err != nil {
@@ -10510,6 +10525,11 @@ func decodeCreateDimension(req *awsjson.Request) (*CreateDimensionRequest, error
 		raw := req.Params.Get("name")
 		in.Name = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateDimensionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10525,11 +10545,6 @@ func serveCreateDomainConfiguration(ctx context.Context, ops Operations, req *aw
 	in, err := decodeCreateDomainConfiguration(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateDomainConfigurationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateDomainConfiguration(ctx, in)
 	if err != nil {
@@ -10547,6 +10562,11 @@ func decodeCreateDomainConfiguration(req *awsjson.Request) (*CreateDomainConfigu
 		raw := req.Params.Get("domainConfigurationName")
 		in.DomainConfigurationName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateDomainConfigurationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10562,11 +10582,6 @@ func serveCreateDynamicThingGroup(ctx context.Context, ops Operations, req *awsj
 	in, err := decodeCreateDynamicThingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateDynamicThingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateDynamicThingGroup(ctx, in)
 	if err != nil {
@@ -10584,6 +10599,11 @@ func decodeCreateDynamicThingGroup(req *awsjson.Request) (*CreateDynamicThingGro
 		raw := req.Params.Get("thingGroupName")
 		in.ThingGroupName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateDynamicThingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10599,11 +10619,6 @@ func serveCreateFleetMetric(ctx context.Context, ops Operations, req *awsjson.Re
 	in, err := decodeCreateFleetMetric(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateFleetMetricRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateFleetMetric(ctx, in)
 	if err != nil {
@@ -10621,6 +10636,11 @@ func decodeCreateFleetMetric(req *awsjson.Request) (*CreateFleetMetricRequest, e
 		raw := req.Params.Get("metricName")
 		in.MetricName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateFleetMetricRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10636,11 +10656,6 @@ func serveCreateJob(ctx context.Context, ops Operations, req *awsjson.Request, w
 	in, err := decodeCreateJob(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateJobRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateJob(ctx, in)
 	if err != nil {
@@ -10658,6 +10673,11 @@ func decodeCreateJob(req *awsjson.Request) (*CreateJobRequest, error) {
 		raw := req.Params.Get("jobId")
 		in.JobId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateJobRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10674,11 +10694,6 @@ func serveCreateJobTemplate(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCreateJobTemplateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.CreateJobTemplate(ctx, in)
 	if err != nil {
 		return err
@@ -10694,6 +10709,11 @@ func decodeCreateJobTemplate(req *awsjson.Request) (*CreateJobTemplateRequest, e
 	{
 		raw := req.Params.Get("jobTemplateId")
 		in.JobTemplateId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateCreateJobTemplateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -10745,11 +10765,6 @@ func serveCreateMitigationAction(ctx context.Context, ops Operations, req *awsjs
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCreateMitigationActionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.CreateMitigationAction(ctx, in)
 	if err != nil {
 		return err
@@ -10765,6 +10780,11 @@ func decodeCreateMitigationAction(req *awsjson.Request) (*CreateMitigationAction
 	{
 		raw := req.Params.Get("actionName")
 		in.ActionName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateCreateMitigationActionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -10782,11 +10802,6 @@ func serveCreateOTAUpdate(ctx context.Context, ops Operations, req *awsjson.Requ
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCreateOTAUpdateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.CreateOTAUpdate(ctx, in)
 	if err != nil {
 		return err
@@ -10803,6 +10818,11 @@ func decodeCreateOTAUpdate(req *awsjson.Request) (*CreateOTAUpdateRequest, error
 		raw := req.Params.Get("otaUpdateId")
 		in.OtaUpdateId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateOTAUpdateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10818,11 +10838,6 @@ func serveCreatePackage(ctx context.Context, ops Operations, req *awsjson.Reques
 	in, err := decodeCreatePackage(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreatePackageRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreatePackage(ctx, in)
 	if err != nil {
@@ -10845,6 +10860,11 @@ func decodeCreatePackage(req *awsjson.Request) (*CreatePackageRequest, error) {
 		raw := req.Params.Get("packageName")
 		in.PackageName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreatePackageRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10860,11 +10880,6 @@ func serveCreatePackageVersion(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeCreatePackageVersion(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreatePackageVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreatePackageVersion(ctx, in)
 	if err != nil {
@@ -10891,6 +10906,11 @@ func decodeCreatePackageVersion(req *awsjson.Request) (*CreatePackageVersionRequ
 		raw := req.Params.Get("versionName")
 		in.VersionName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreatePackageVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10906,11 +10926,6 @@ func serveCreatePolicy(ctx context.Context, ops Operations, req *awsjson.Request
 	in, err := decodeCreatePolicy(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreatePolicyRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreatePolicy(ctx, in)
 	if err != nil {
@@ -10928,6 +10943,11 @@ func decodeCreatePolicy(req *awsjson.Request) (*CreatePolicyRequest, error) {
 		raw := req.Params.Get("policyName")
 		in.PolicyName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreatePolicyRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10943,11 +10963,6 @@ func serveCreatePolicyVersion(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeCreatePolicyVersion(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreatePolicyVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreatePolicyVersion(ctx, in)
 	if err != nil {
@@ -10974,6 +10989,11 @@ func decodeCreatePolicyVersion(req *awsjson.Request) (*CreatePolicyVersionReques
 			return nil, newValidationError("Value '" + raw + "' at 'setAsDefault' failed to satisfy constraint: Member must be a boolean")
 		}
 	}
+	var v awsjson.Validator
+	validateCreatePolicyVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -10990,11 +11010,6 @@ func serveCreateProvisioningClaim(ctx context.Context, ops Operations, req *awsj
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCreateProvisioningClaimRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.CreateProvisioningClaim(ctx, in)
 	if err != nil {
 		return err
@@ -11007,6 +11022,11 @@ func decodeCreateProvisioningClaim(req *awsjson.Request) (*CreateProvisioningCla
 	{
 		raw := req.Params.Get("templateName")
 		in.TemplateName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateCreateProvisioningClaimRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11024,11 +11044,6 @@ func serveCreateProvisioningTemplate(ctx context.Context, ops Operations, req *a
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCreateProvisioningTemplateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.CreateProvisioningTemplate(ctx, in)
 	if err != nil {
 		return err
@@ -11040,6 +11055,11 @@ func decodeCreateProvisioningTemplate(req *awsjson.Request) (*CreateProvisioning
 	in := new(CreateProvisioningTemplateRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateCreateProvisioningTemplateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11056,11 +11076,6 @@ func serveCreateProvisioningTemplateVersion(ctx context.Context, ops Operations,
 	in, err := decodeCreateProvisioningTemplateVersion(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateProvisioningTemplateVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateProvisioningTemplateVersion(ctx, in)
 	if err != nil {
@@ -11087,6 +11102,11 @@ func decodeCreateProvisioningTemplateVersion(req *awsjson.Request) (*CreateProvi
 		raw := req.Params.Get("templateName")
 		in.TemplateName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateProvisioningTemplateVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11102,11 +11122,6 @@ func serveCreateRoleAlias(ctx context.Context, ops Operations, req *awsjson.Requ
 	in, err := decodeCreateRoleAlias(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateRoleAliasRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateRoleAlias(ctx, in)
 	if err != nil {
@@ -11124,6 +11139,11 @@ func decodeCreateRoleAlias(req *awsjson.Request) (*CreateRoleAliasRequest, error
 		raw := req.Params.Get("roleAlias")
 		in.RoleAlias = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateRoleAliasRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11139,11 +11159,6 @@ func serveCreateScheduledAudit(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeCreateScheduledAudit(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateScheduledAuditRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateScheduledAudit(ctx, in)
 	if err != nil {
@@ -11161,6 +11176,11 @@ func decodeCreateScheduledAudit(req *awsjson.Request) (*CreateScheduledAuditRequ
 		raw := req.Params.Get("scheduledAuditName")
 		in.ScheduledAuditName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateScheduledAuditRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11176,11 +11196,6 @@ func serveCreateSecurityProfile(ctx context.Context, ops Operations, req *awsjso
 	in, err := decodeCreateSecurityProfile(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateSecurityProfileRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateSecurityProfile(ctx, in)
 	if err != nil {
@@ -11198,6 +11213,11 @@ func decodeCreateSecurityProfile(req *awsjson.Request) (*CreateSecurityProfileRe
 		raw := req.Params.Get("securityProfileName")
 		in.SecurityProfileName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateSecurityProfileRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11213,11 +11233,6 @@ func serveCreateStream(ctx context.Context, ops Operations, req *awsjson.Request
 	in, err := decodeCreateStream(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateStreamRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateStream(ctx, in)
 	if err != nil {
@@ -11235,6 +11250,11 @@ func decodeCreateStream(req *awsjson.Request) (*CreateStreamRequest, error) {
 		raw := req.Params.Get("streamId")
 		in.StreamId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateStreamRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11250,11 +11270,6 @@ func serveCreateThing(ctx context.Context, ops Operations, req *awsjson.Request,
 	in, err := decodeCreateThing(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateThingRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateThing(ctx, in)
 	if err != nil {
@@ -11272,6 +11287,11 @@ func decodeCreateThing(req *awsjson.Request) (*CreateThingRequest, error) {
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateThingRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11287,11 +11307,6 @@ func serveCreateThingGroup(ctx context.Context, ops Operations, req *awsjson.Req
 	in, err := decodeCreateThingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateThingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateThingGroup(ctx, in)
 	if err != nil {
@@ -11309,6 +11324,11 @@ func decodeCreateThingGroup(req *awsjson.Request) (*CreateThingGroupRequest, err
 		raw := req.Params.Get("thingGroupName")
 		in.ThingGroupName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateThingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11324,11 +11344,6 @@ func serveCreateThingType(ctx context.Context, ops Operations, req *awsjson.Requ
 	in, err := decodeCreateThingType(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateThingTypeRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateThingType(ctx, in)
 	if err != nil {
@@ -11346,6 +11361,11 @@ func decodeCreateThingType(req *awsjson.Request) (*CreateThingTypeRequest, error
 		raw := req.Params.Get("thingTypeName")
 		in.ThingTypeName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateThingTypeRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11362,24 +11382,18 @@ func serveCreateTopicRule(ctx context.Context, ops Operations, req *awsjson.Requ
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateCreateTopicRuleRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.CreateTopicRule(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeCreateTopicRule(w)
 }
 
 func decodeCreateTopicRule(req *awsjson.Request) (*CreateTopicRuleRequest, error) {
 	in := new(CreateTopicRuleRequest)
-	if len(strings.TrimSpace(string(req.Body))) > 0 {
-		in.TopicRulePayload = new(TopicRulePayload)
-		if err := awsjson.UnmarshalBody(req.Body, in.TopicRulePayload); err != nil {
-			return nil, newValidationError(err.Error())
-		}
+	if p, err := awsjson.DecodePayload[TopicRulePayload](req.Body); err == nil {
+		in.TopicRulePayload = p
+	} else {
+		return nil, newValidationError(err.Error())
 	}
 	{
 		raw := req.Params.Get("ruleName")
@@ -11390,18 +11404,22 @@ func decodeCreateTopicRule(req *awsjson.Request) (*CreateTopicRuleRequest, error
 		raw := strings.TrimSpace(hv)
 		in.Tags = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateCreateTopicRuleRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeCreateTopicRule(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveCreateTopicRuleDestination(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeCreateTopicRuleDestination(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateCreateTopicRuleDestinationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.CreateTopicRuleDestination(ctx, in)
 	if err != nil {
@@ -11414,6 +11432,11 @@ func decodeCreateTopicRuleDestination(req *awsjson.Request) (*CreateTopicRuleDes
 	in := new(CreateTopicRuleDestinationRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateCreateTopicRuleDestinationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11465,11 +11488,6 @@ func serveDeleteAuditSuppression(ctx context.Context, ops Operations, req *awsjs
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteAuditSuppressionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteAuditSuppression(ctx, in)
 	if err != nil {
 		return err
@@ -11481,6 +11499,11 @@ func decodeDeleteAuditSuppression(req *awsjson.Request) (*DeleteAuditSuppression
 	in := new(DeleteAuditSuppressionRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateDeleteAuditSuppressionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11498,11 +11521,6 @@ func serveDeleteAuthorizer(ctx context.Context, ops Operations, req *awsjson.Req
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteAuthorizerRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteAuthorizer(ctx, in)
 	if err != nil {
 		return err
@@ -11515,6 +11533,11 @@ func decodeDeleteAuthorizer(req *awsjson.Request) (*DeleteAuthorizerRequest, err
 	{
 		raw := req.Params.Get("authorizerName")
 		in.AuthorizerName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteAuthorizerRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11531,11 +11554,6 @@ func serveDeleteBillingGroup(ctx context.Context, ops Operations, req *awsjson.R
 	in, err := decodeDeleteBillingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteBillingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteBillingGroup(ctx, in)
 	if err != nil {
@@ -11559,6 +11577,11 @@ func decodeDeleteBillingGroup(req *awsjson.Request) (*DeleteBillingGroupRequest,
 			return nil, newValidationError("Value '" + raw + "' at 'expectedVersion' failed to satisfy constraint: Member must be an integer")
 		}
 	}
+	var v awsjson.Validator
+	validateDeleteBillingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11575,11 +11598,6 @@ func serveDeleteCACertificate(ctx context.Context, ops Operations, req *awsjson.
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteCACertificateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteCACertificate(ctx, in)
 	if err != nil {
 		return err
@@ -11592,6 +11610,11 @@ func decodeDeleteCACertificate(req *awsjson.Request) (*DeleteCACertificateReques
 	{
 		raw := req.Params.Get("caCertificateId")
 		in.CertificateId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteCACertificateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11609,15 +11632,10 @@ func serveDeleteCertificate(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteCertificateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DeleteCertificate(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDeleteCertificate(w)
 }
 
 func decodeDeleteCertificate(req *awsjson.Request) (*DeleteCertificateRequest, error) {
@@ -11635,18 +11653,22 @@ func decodeDeleteCertificate(req *awsjson.Request) (*DeleteCertificateRequest, e
 			return nil, newValidationError("Value '" + raw + "' at 'forceDelete' failed to satisfy constraint: Member must be a boolean")
 		}
 	}
+	var v awsjson.Validator
+	validateDeleteCertificateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDeleteCertificate(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDeleteCertificateProvider(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeDeleteCertificateProvider(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteCertificateProviderRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteCertificateProvider(ctx, in)
 	if err != nil {
@@ -11660,6 +11682,11 @@ func decodeDeleteCertificateProvider(req *awsjson.Request) (*DeleteCertificatePr
 	{
 		raw := req.Params.Get("certificateProviderName")
 		in.CertificateProviderName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteCertificateProviderRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11677,11 +11704,6 @@ func serveDeleteCommand(ctx context.Context, ops Operations, req *awsjson.Reques
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteCommandRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteCommand(ctx, in)
 	if err != nil {
 		return err
@@ -11694,6 +11716,11 @@ func decodeDeleteCommand(req *awsjson.Request) (*DeleteCommandRequest, error) {
 	{
 		raw := req.Params.Get("commandId")
 		in.CommandId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteCommandRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11714,11 +11741,6 @@ func serveDeleteCommandExecution(ctx context.Context, ops Operations, req *awsjs
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteCommandExecutionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteCommandExecution(ctx, in)
 	if err != nil {
 		return err
@@ -11737,6 +11759,11 @@ func decodeDeleteCommandExecution(req *awsjson.Request) (*DeleteCommandExecution
 		raw := vs[0]
 		in.TargetArn = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteCommandExecutionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11753,11 +11780,6 @@ func serveDeleteCustomMetric(ctx context.Context, ops Operations, req *awsjson.R
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteCustomMetricRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteCustomMetric(ctx, in)
 	if err != nil {
 		return err
@@ -11770,6 +11792,11 @@ func decodeDeleteCustomMetric(req *awsjson.Request) (*DeleteCustomMetricRequest,
 	{
 		raw := req.Params.Get("metricName")
 		in.MetricName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteCustomMetricRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11787,11 +11814,6 @@ func serveDeleteDimension(ctx context.Context, ops Operations, req *awsjson.Requ
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteDimensionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteDimension(ctx, in)
 	if err != nil {
 		return err
@@ -11804,6 +11826,11 @@ func decodeDeleteDimension(req *awsjson.Request) (*DeleteDimensionRequest, error
 	{
 		raw := req.Params.Get("name")
 		in.Name = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteDimensionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11821,11 +11848,6 @@ func serveDeleteDomainConfiguration(ctx context.Context, ops Operations, req *aw
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteDomainConfigurationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteDomainConfiguration(ctx, in)
 	if err != nil {
 		return err
@@ -11838,6 +11860,11 @@ func decodeDeleteDomainConfiguration(req *awsjson.Request) (*DeleteDomainConfigu
 	{
 		raw := req.Params.Get("domainConfigurationName")
 		in.DomainConfigurationName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteDomainConfigurationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -11854,11 +11881,6 @@ func serveDeleteDynamicThingGroup(ctx context.Context, ops Operations, req *awsj
 	in, err := decodeDeleteDynamicThingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteDynamicThingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteDynamicThingGroup(ctx, in)
 	if err != nil {
@@ -11882,6 +11904,11 @@ func decodeDeleteDynamicThingGroup(req *awsjson.Request) (*DeleteDynamicThingGro
 		raw := req.Params.Get("thingGroupName")
 		in.ThingGroupName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteDynamicThingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -11898,15 +11925,10 @@ func serveDeleteFleetMetric(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteFleetMetricRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DeleteFleetMetric(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDeleteFleetMetric(w)
 }
 
 func decodeDeleteFleetMetric(req *awsjson.Request) (*DeleteFleetMetricRequest, error) {
@@ -11924,7 +11946,16 @@ func decodeDeleteFleetMetric(req *awsjson.Request) (*DeleteFleetMetricRequest, e
 		raw := req.Params.Get("metricName")
 		in.MetricName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteFleetMetricRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDeleteFleetMetric(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDeleteJob(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -11932,15 +11963,10 @@ func serveDeleteJob(ctx context.Context, ops Operations, req *awsjson.Request, w
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteJobRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DeleteJob(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDeleteJob(w)
 }
 
 func decodeDeleteJob(req *awsjson.Request) (*DeleteJobRequest, error) {
@@ -11962,7 +11988,16 @@ func decodeDeleteJob(req *awsjson.Request) (*DeleteJobRequest, error) {
 		raw := vs[0]
 		in.NamespaceId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteJobRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDeleteJob(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDeleteJobExecution(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -11970,15 +12005,10 @@ func serveDeleteJobExecution(ctx context.Context, ops Operations, req *awsjson.R
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteJobExecutionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DeleteJobExecution(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDeleteJobExecution(w)
 }
 
 func decodeDeleteJobExecution(req *awsjson.Request) (*DeleteJobExecutionRequest, error) {
@@ -12012,7 +12042,16 @@ func decodeDeleteJobExecution(req *awsjson.Request) (*DeleteJobExecutionRequest,
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteJobExecutionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDeleteJobExecution(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDeleteJobTemplate(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -12020,15 +12059,10 @@ func serveDeleteJobTemplate(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteJobTemplateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DeleteJobTemplate(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDeleteJobTemplate(w)
 }
 
 func decodeDeleteJobTemplate(req *awsjson.Request) (*DeleteJobTemplateRequest, error) {
@@ -12037,18 +12071,22 @@ func decodeDeleteJobTemplate(req *awsjson.Request) (*DeleteJobTemplateRequest, e
 		raw := req.Params.Get("jobTemplateId")
 		in.JobTemplateId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteJobTemplateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDeleteJobTemplate(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDeleteMitigationAction(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeDeleteMitigationAction(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteMitigationActionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteMitigationAction(ctx, in)
 	if err != nil {
@@ -12062,6 +12100,11 @@ func decodeDeleteMitigationAction(req *awsjson.Request) (*DeleteMitigationAction
 	{
 		raw := req.Params.Get("actionName")
 		in.ActionName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteMitigationActionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12078,11 +12121,6 @@ func serveDeleteOTAUpdate(ctx context.Context, ops Operations, req *awsjson.Requ
 	in, err := decodeDeleteOTAUpdate(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteOTAUpdateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteOTAUpdate(ctx, in)
 	if err != nil {
@@ -12114,6 +12152,11 @@ func decodeDeleteOTAUpdate(req *awsjson.Request) (*DeleteOTAUpdateRequest, error
 		raw := req.Params.Get("otaUpdateId")
 		in.OtaUpdateId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteOTAUpdateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -12129,11 +12172,6 @@ func serveDeletePackage(ctx context.Context, ops Operations, req *awsjson.Reques
 	in, err := decodeDeletePackage(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeletePackageRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeletePackage(ctx, in)
 	if err != nil {
@@ -12153,6 +12191,11 @@ func decodeDeletePackage(req *awsjson.Request) (*DeletePackageRequest, error) {
 		raw := req.Params.Get("packageName")
 		in.PackageName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeletePackageRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -12168,11 +12211,6 @@ func serveDeletePackageVersion(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeDeletePackageVersion(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeletePackageVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeletePackageVersion(ctx, in)
 	if err != nil {
@@ -12196,6 +12234,11 @@ func decodeDeletePackageVersion(req *awsjson.Request) (*DeletePackageVersionRequ
 		raw := req.Params.Get("versionName")
 		in.VersionName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeletePackageVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -12212,15 +12255,10 @@ func serveDeletePolicy(ctx context.Context, ops Operations, req *awsjson.Request
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeletePolicyRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DeletePolicy(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDeletePolicy(w)
 }
 
 func decodeDeletePolicy(req *awsjson.Request) (*DeletePolicyRequest, error) {
@@ -12229,7 +12267,16 @@ func decodeDeletePolicy(req *awsjson.Request) (*DeletePolicyRequest, error) {
 		raw := req.Params.Get("policyName")
 		in.PolicyName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeletePolicyRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDeletePolicy(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDeletePolicyVersion(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -12237,15 +12284,10 @@ func serveDeletePolicyVersion(ctx context.Context, ops Operations, req *awsjson.
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeletePolicyVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DeletePolicyVersion(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDeletePolicyVersion(w)
 }
 
 func decodeDeletePolicyVersion(req *awsjson.Request) (*DeletePolicyVersionRequest, error) {
@@ -12258,18 +12300,22 @@ func decodeDeletePolicyVersion(req *awsjson.Request) (*DeletePolicyVersionReques
 		raw := req.Params.Get("policyVersionId")
 		in.PolicyVersionId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeletePolicyVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDeletePolicyVersion(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDeleteProvisioningTemplate(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeDeleteProvisioningTemplate(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteProvisioningTemplateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteProvisioningTemplate(ctx, in)
 	if err != nil {
@@ -12283,6 +12329,11 @@ func decodeDeleteProvisioningTemplate(req *awsjson.Request) (*DeleteProvisioning
 	{
 		raw := req.Params.Get("templateName")
 		in.TemplateName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteProvisioningTemplateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12299,11 +12350,6 @@ func serveDeleteProvisioningTemplateVersion(ctx context.Context, ops Operations,
 	in, err := decodeDeleteProvisioningTemplateVersion(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteProvisioningTemplateVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteProvisioningTemplateVersion(ctx, in)
 	if err != nil {
@@ -12325,6 +12371,11 @@ func decodeDeleteProvisioningTemplateVersion(req *awsjson.Request) (*DeleteProvi
 		} else {
 			return nil, newValidationError("Value '" + raw + "' at 'versionId' failed to satisfy constraint: Member must be an integer")
 		}
+	}
+	var v awsjson.Validator
+	validateDeleteProvisioningTemplateVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12367,11 +12418,6 @@ func serveDeleteRoleAlias(ctx context.Context, ops Operations, req *awsjson.Requ
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteRoleAliasRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteRoleAlias(ctx, in)
 	if err != nil {
 		return err
@@ -12384,6 +12430,11 @@ func decodeDeleteRoleAlias(req *awsjson.Request) (*DeleteRoleAliasRequest, error
 	{
 		raw := req.Params.Get("roleAlias")
 		in.RoleAlias = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteRoleAliasRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12401,11 +12452,6 @@ func serveDeleteScheduledAudit(ctx context.Context, ops Operations, req *awsjson
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteScheduledAuditRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteScheduledAudit(ctx, in)
 	if err != nil {
 		return err
@@ -12418,6 +12464,11 @@ func decodeDeleteScheduledAudit(req *awsjson.Request) (*DeleteScheduledAuditRequ
 	{
 		raw := req.Params.Get("scheduledAuditName")
 		in.ScheduledAuditName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteScheduledAuditRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12434,11 +12485,6 @@ func serveDeleteSecurityProfile(ctx context.Context, ops Operations, req *awsjso
 	in, err := decodeDeleteSecurityProfile(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteSecurityProfileRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteSecurityProfile(ctx, in)
 	if err != nil {
@@ -12462,6 +12508,11 @@ func decodeDeleteSecurityProfile(req *awsjson.Request) (*DeleteSecurityProfileRe
 		raw := req.Params.Get("securityProfileName")
 		in.SecurityProfileName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteSecurityProfileRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -12478,11 +12529,6 @@ func serveDeleteStream(ctx context.Context, ops Operations, req *awsjson.Request
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteStreamRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteStream(ctx, in)
 	if err != nil {
 		return err
@@ -12495,6 +12541,11 @@ func decodeDeleteStream(req *awsjson.Request) (*DeleteStreamRequest, error) {
 	{
 		raw := req.Params.Get("streamId")
 		in.StreamId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteStreamRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12511,11 +12562,6 @@ func serveDeleteThing(ctx context.Context, ops Operations, req *awsjson.Request,
 	in, err := decodeDeleteThing(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteThingRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteThing(ctx, in)
 	if err != nil {
@@ -12539,6 +12585,11 @@ func decodeDeleteThing(req *awsjson.Request) (*DeleteThingRequest, error) {
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteThingRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -12554,11 +12605,6 @@ func serveDeleteThingGroup(ctx context.Context, ops Operations, req *awsjson.Req
 	in, err := decodeDeleteThingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteThingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteThingGroup(ctx, in)
 	if err != nil {
@@ -12582,6 +12628,11 @@ func decodeDeleteThingGroup(req *awsjson.Request) (*DeleteThingGroupRequest, err
 		raw := req.Params.Get("thingGroupName")
 		in.ThingGroupName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteThingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -12598,11 +12649,6 @@ func serveDeleteThingType(ctx context.Context, ops Operations, req *awsjson.Requ
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteThingTypeRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DeleteThingType(ctx, in)
 	if err != nil {
 		return err
@@ -12615,6 +12661,11 @@ func decodeDeleteThingType(req *awsjson.Request) (*DeleteThingTypeRequest, error
 	{
 		raw := req.Params.Get("thingTypeName")
 		in.ThingTypeName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteThingTypeRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12632,15 +12683,10 @@ func serveDeleteTopicRule(ctx context.Context, ops Operations, req *awsjson.Requ
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteTopicRuleRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DeleteTopicRule(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDeleteTopicRule(w)
 }
 
 func decodeDeleteTopicRule(req *awsjson.Request) (*DeleteTopicRuleRequest, error) {
@@ -12649,18 +12695,22 @@ func decodeDeleteTopicRule(req *awsjson.Request) (*DeleteTopicRuleRequest, error
 		raw := req.Params.Get("ruleName")
 		in.RuleName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteTopicRuleRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDeleteTopicRule(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDeleteTopicRuleDestination(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeDeleteTopicRuleDestination(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeleteTopicRuleDestinationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeleteTopicRuleDestination(ctx, in)
 	if err != nil {
@@ -12674,6 +12724,11 @@ func decodeDeleteTopicRuleDestination(req *awsjson.Request) (*DeleteTopicRuleDes
 	{
 		raw := req.Params.Get("arn")
 		in.Arn = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeleteTopicRuleDestinationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12691,15 +12746,10 @@ func serveDeleteV2LoggingLevel(ctx context.Context, ops Operations, req *awsjson
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDeleteV2LoggingLevelRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DeleteV2LoggingLevel(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDeleteV2LoggingLevel(w)
 }
 
 func decodeDeleteV2LoggingLevel(req *awsjson.Request) (*DeleteV2LoggingLevelRequest, error) {
@@ -12713,18 +12763,22 @@ func decodeDeleteV2LoggingLevel(req *awsjson.Request) (*DeleteV2LoggingLevelRequ
 		raw := vs[0]
 		in.TargetType = LogTargetType(raw)
 	}
+	var v awsjson.Validator
+	validateDeleteV2LoggingLevelRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDeleteV2LoggingLevel(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDeprecateThingType(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeDeprecateThingType(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDeprecateThingTypeRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DeprecateThingType(ctx, in)
 	if err != nil {
@@ -12741,6 +12795,11 @@ func decodeDeprecateThingType(req *awsjson.Request) (*DeprecateThingTypeRequest,
 	{
 		raw := req.Params.Get("thingTypeName")
 		in.ThingTypeName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDeprecateThingTypeRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12783,11 +12842,6 @@ func serveDescribeAuditFinding(ctx context.Context, ops Operations, req *awsjson
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeAuditFindingRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeAuditFinding(ctx, in)
 	if err != nil {
 		return err
@@ -12800,6 +12854,11 @@ func decodeDescribeAuditFinding(req *awsjson.Request) (*DescribeAuditFindingRequ
 	{
 		raw := req.Params.Get("findingId")
 		in.FindingId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeAuditFindingRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12817,11 +12876,6 @@ func serveDescribeAuditMitigationActionsTask(ctx context.Context, ops Operations
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeAuditMitigationActionsTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeAuditMitigationActionsTask(ctx, in)
 	if err != nil {
 		return err
@@ -12834,6 +12888,11 @@ func decodeDescribeAuditMitigationActionsTask(req *awsjson.Request) (*DescribeAu
 	{
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeAuditMitigationActionsTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12851,11 +12910,6 @@ func serveDescribeAuditSuppression(ctx context.Context, ops Operations, req *aws
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeAuditSuppressionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeAuditSuppression(ctx, in)
 	if err != nil {
 		return err
@@ -12867,6 +12921,11 @@ func decodeDescribeAuditSuppression(req *awsjson.Request) (*DescribeAuditSuppres
 	in := new(DescribeAuditSuppressionRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateDescribeAuditSuppressionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12884,11 +12943,6 @@ func serveDescribeAuditTask(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeAuditTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeAuditTask(ctx, in)
 	if err != nil {
 		return err
@@ -12901,6 +12955,11 @@ func decodeDescribeAuditTask(req *awsjson.Request) (*DescribeAuditTaskRequest, e
 	{
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeAuditTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12918,11 +12977,6 @@ func serveDescribeAuthorizer(ctx context.Context, ops Operations, req *awsjson.R
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeAuthorizerRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeAuthorizer(ctx, in)
 	if err != nil {
 		return err
@@ -12935,6 +12989,11 @@ func decodeDescribeAuthorizer(req *awsjson.Request) (*DescribeAuthorizerRequest,
 	{
 		raw := req.Params.Get("authorizerName")
 		in.AuthorizerName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeAuthorizerRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12952,11 +13011,6 @@ func serveDescribeBillingGroup(ctx context.Context, ops Operations, req *awsjson
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeBillingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeBillingGroup(ctx, in)
 	if err != nil {
 		return err
@@ -12969,6 +13023,11 @@ func decodeDescribeBillingGroup(req *awsjson.Request) (*DescribeBillingGroupRequ
 	{
 		raw := req.Params.Get("billingGroupName")
 		in.BillingGroupName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeBillingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -12986,11 +13045,6 @@ func serveDescribeCACertificate(ctx context.Context, ops Operations, req *awsjso
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeCACertificateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeCACertificate(ctx, in)
 	if err != nil {
 		return err
@@ -13003,6 +13057,11 @@ func decodeDescribeCACertificate(req *awsjson.Request) (*DescribeCACertificateRe
 	{
 		raw := req.Params.Get("caCertificateId")
 		in.CertificateId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeCACertificateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13020,11 +13079,6 @@ func serveDescribeCertificate(ctx context.Context, ops Operations, req *awsjson.
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeCertificateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeCertificate(ctx, in)
 	if err != nil {
 		return err
@@ -13037,6 +13091,11 @@ func decodeDescribeCertificate(req *awsjson.Request) (*DescribeCertificateReques
 	{
 		raw := req.Params.Get("certificateId")
 		in.CertificateId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeCertificateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13054,11 +13113,6 @@ func serveDescribeCertificateProvider(ctx context.Context, ops Operations, req *
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeCertificateProviderRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeCertificateProvider(ctx, in)
 	if err != nil {
 		return err
@@ -13071,6 +13125,11 @@ func decodeDescribeCertificateProvider(req *awsjson.Request) (*DescribeCertifica
 	{
 		raw := req.Params.Get("certificateProviderName")
 		in.CertificateProviderName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeCertificateProviderRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13088,11 +13147,6 @@ func serveDescribeCustomMetric(ctx context.Context, ops Operations, req *awsjson
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeCustomMetricRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeCustomMetric(ctx, in)
 	if err != nil {
 		return err
@@ -13105,6 +13159,11 @@ func decodeDescribeCustomMetric(req *awsjson.Request) (*DescribeCustomMetricRequ
 	{
 		raw := req.Params.Get("metricName")
 		in.MetricName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeCustomMetricRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13147,11 +13206,6 @@ func serveDescribeDetectMitigationActionsTask(ctx context.Context, ops Operation
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeDetectMitigationActionsTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeDetectMitigationActionsTask(ctx, in)
 	if err != nil {
 		return err
@@ -13164,6 +13218,11 @@ func decodeDescribeDetectMitigationActionsTask(req *awsjson.Request) (*DescribeD
 	{
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeDetectMitigationActionsTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13181,11 +13240,6 @@ func serveDescribeDimension(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeDimensionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeDimension(ctx, in)
 	if err != nil {
 		return err
@@ -13198,6 +13252,11 @@ func decodeDescribeDimension(req *awsjson.Request) (*DescribeDimensionRequest, e
 	{
 		raw := req.Params.Get("name")
 		in.Name = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeDimensionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13215,11 +13274,6 @@ func serveDescribeDomainConfiguration(ctx context.Context, ops Operations, req *
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeDomainConfigurationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeDomainConfiguration(ctx, in)
 	if err != nil {
 		return err
@@ -13232,6 +13286,11 @@ func decodeDescribeDomainConfiguration(req *awsjson.Request) (*DescribeDomainCon
 	{
 		raw := req.Params.Get("domainConfigurationName")
 		in.DomainConfigurationName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeDomainConfigurationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13274,11 +13333,6 @@ func serveDescribeEndpoint(ctx context.Context, ops Operations, req *awsjson.Req
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeEndpointRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeEndpoint(ctx, in)
 	if err != nil {
 		return err
@@ -13292,6 +13346,11 @@ func decodeDescribeEndpoint(req *awsjson.Request) (*DescribeEndpointRequest, err
 	if vs, ok := q["endpointType"]; ok && len(vs) > 0 {
 		raw := vs[0]
 		in.EndpointType = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeEndpointRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13334,11 +13393,6 @@ func serveDescribeFleetMetric(ctx context.Context, ops Operations, req *awsjson.
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeFleetMetricRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeFleetMetric(ctx, in)
 	if err != nil {
 		return err
@@ -13351,6 +13405,11 @@ func decodeDescribeFleetMetric(req *awsjson.Request) (*DescribeFleetMetricReques
 	{
 		raw := req.Params.Get("metricName")
 		in.MetricName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeFleetMetricRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13368,11 +13427,6 @@ func serveDescribeIndex(ctx context.Context, ops Operations, req *awsjson.Reques
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeIndexRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeIndex(ctx, in)
 	if err != nil {
 		return err
@@ -13385,6 +13439,11 @@ func decodeDescribeIndex(req *awsjson.Request) (*DescribeIndexRequest, error) {
 	{
 		raw := req.Params.Get("indexName")
 		in.IndexName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeIndexRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13401,11 +13460,6 @@ func serveDescribeJob(ctx context.Context, ops Operations, req *awsjson.Request,
 	in, err := decodeDescribeJob(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDescribeJobRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DescribeJob(ctx, in)
 	if err != nil {
@@ -13429,6 +13483,11 @@ func decodeDescribeJob(req *awsjson.Request) (*DescribeJobRequest, error) {
 		raw := req.Params.Get("jobId")
 		in.JobId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDescribeJobRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -13444,11 +13503,6 @@ func serveDescribeJobExecution(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeDescribeJobExecution(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDescribeJobExecutionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DescribeJobExecution(ctx, in)
 	if err != nil {
@@ -13476,6 +13530,11 @@ func decodeDescribeJobExecution(req *awsjson.Request) (*DescribeJobExecutionRequ
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDescribeJobExecutionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -13492,11 +13551,6 @@ func serveDescribeJobTemplate(ctx context.Context, ops Operations, req *awsjson.
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeJobTemplateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeJobTemplate(ctx, in)
 	if err != nil {
 		return err
@@ -13509,6 +13563,11 @@ func decodeDescribeJobTemplate(req *awsjson.Request) (*DescribeJobTemplateReques
 	{
 		raw := req.Params.Get("jobTemplateId")
 		in.JobTemplateId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeJobTemplateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13525,11 +13584,6 @@ func serveDescribeManagedJobTemplate(ctx context.Context, ops Operations, req *a
 	in, err := decodeDescribeManagedJobTemplate(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDescribeManagedJobTemplateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DescribeManagedJobTemplate(ctx, in)
 	if err != nil {
@@ -13549,6 +13603,11 @@ func decodeDescribeManagedJobTemplate(req *awsjson.Request) (*DescribeManagedJob
 		raw := vs[0]
 		in.TemplateVersion = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDescribeManagedJobTemplateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -13565,11 +13624,6 @@ func serveDescribeMitigationAction(ctx context.Context, ops Operations, req *aws
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeMitigationActionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeMitigationAction(ctx, in)
 	if err != nil {
 		return err
@@ -13582,6 +13636,11 @@ func decodeDescribeMitigationAction(req *awsjson.Request) (*DescribeMitigationAc
 	{
 		raw := req.Params.Get("actionName")
 		in.ActionName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeMitigationActionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13599,11 +13658,6 @@ func serveDescribeProvisioningTemplate(ctx context.Context, ops Operations, req 
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeProvisioningTemplateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeProvisioningTemplate(ctx, in)
 	if err != nil {
 		return err
@@ -13616,6 +13670,11 @@ func decodeDescribeProvisioningTemplate(req *awsjson.Request) (*DescribeProvisio
 	{
 		raw := req.Params.Get("templateName")
 		in.TemplateName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeProvisioningTemplateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13632,11 +13691,6 @@ func serveDescribeProvisioningTemplateVersion(ctx context.Context, ops Operation
 	in, err := decodeDescribeProvisioningTemplateVersion(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDescribeProvisioningTemplateVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DescribeProvisioningTemplateVersion(ctx, in)
 	if err != nil {
@@ -13659,6 +13713,11 @@ func decodeDescribeProvisioningTemplateVersion(req *awsjson.Request) (*DescribeP
 			return nil, newValidationError("Value '" + raw + "' at 'versionId' failed to satisfy constraint: Member must be an integer")
 		}
 	}
+	var v awsjson.Validator
+	validateDescribeProvisioningTemplateVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -13675,11 +13734,6 @@ func serveDescribeRoleAlias(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeRoleAliasRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeRoleAlias(ctx, in)
 	if err != nil {
 		return err
@@ -13692,6 +13746,11 @@ func decodeDescribeRoleAlias(req *awsjson.Request) (*DescribeRoleAliasRequest, e
 	{
 		raw := req.Params.Get("roleAlias")
 		in.RoleAlias = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeRoleAliasRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13709,11 +13768,6 @@ func serveDescribeScheduledAudit(ctx context.Context, ops Operations, req *awsjs
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeScheduledAuditRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeScheduledAudit(ctx, in)
 	if err != nil {
 		return err
@@ -13726,6 +13780,11 @@ func decodeDescribeScheduledAudit(req *awsjson.Request) (*DescribeScheduledAudit
 	{
 		raw := req.Params.Get("scheduledAuditName")
 		in.ScheduledAuditName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeScheduledAuditRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13743,11 +13802,6 @@ func serveDescribeSecurityProfile(ctx context.Context, ops Operations, req *awsj
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeSecurityProfileRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeSecurityProfile(ctx, in)
 	if err != nil {
 		return err
@@ -13760,6 +13814,11 @@ func decodeDescribeSecurityProfile(req *awsjson.Request) (*DescribeSecurityProfi
 	{
 		raw := req.Params.Get("securityProfileName")
 		in.SecurityProfileName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeSecurityProfileRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13777,11 +13836,6 @@ func serveDescribeStream(ctx context.Context, ops Operations, req *awsjson.Reque
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeStreamRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeStream(ctx, in)
 	if err != nil {
 		return err
@@ -13794,6 +13848,11 @@ func decodeDescribeStream(req *awsjson.Request) (*DescribeStreamRequest, error) 
 	{
 		raw := req.Params.Get("streamId")
 		in.StreamId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeStreamRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13811,11 +13870,6 @@ func serveDescribeThing(ctx context.Context, ops Operations, req *awsjson.Reques
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeThingRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeThing(ctx, in)
 	if err != nil {
 		return err
@@ -13828,6 +13882,11 @@ func decodeDescribeThing(req *awsjson.Request) (*DescribeThingRequest, error) {
 	{
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeThingRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13845,11 +13904,6 @@ func serveDescribeThingGroup(ctx context.Context, ops Operations, req *awsjson.R
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeThingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeThingGroup(ctx, in)
 	if err != nil {
 		return err
@@ -13862,6 +13916,11 @@ func decodeDescribeThingGroup(req *awsjson.Request) (*DescribeThingGroupRequest,
 	{
 		raw := req.Params.Get("thingGroupName")
 		in.ThingGroupName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeThingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13879,11 +13938,6 @@ func serveDescribeThingRegistrationTask(ctx context.Context, ops Operations, req
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeThingRegistrationTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeThingRegistrationTask(ctx, in)
 	if err != nil {
 		return err
@@ -13896,6 +13950,11 @@ func decodeDescribeThingRegistrationTask(req *awsjson.Request) (*DescribeThingRe
 	{
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeThingRegistrationTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13913,11 +13972,6 @@ func serveDescribeThingType(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDescribeThingTypeRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.DescribeThingType(ctx, in)
 	if err != nil {
 		return err
@@ -13930,6 +13984,11 @@ func decodeDescribeThingType(req *awsjson.Request) (*DescribeThingTypeRequest, e
 	{
 		raw := req.Params.Get("thingTypeName")
 		in.ThingTypeName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateDescribeThingTypeRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -13947,15 +14006,10 @@ func serveDetachPolicy(ctx context.Context, ops Operations, req *awsjson.Request
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDetachPolicyRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DetachPolicy(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDetachPolicy(w)
 }
 
 func decodeDetachPolicy(req *awsjson.Request) (*DetachPolicyRequest, error) {
@@ -13967,7 +14021,16 @@ func decodeDetachPolicy(req *awsjson.Request) (*DetachPolicyRequest, error) {
 		raw := req.Params.Get("policyName")
 		in.PolicyName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDetachPolicyRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDetachPolicy(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDetachPrincipalPolicy(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -13975,15 +14038,10 @@ func serveDetachPrincipalPolicy(ctx context.Context, ops Operations, req *awsjso
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDetachPrincipalPolicyRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DetachPrincipalPolicy(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDetachPrincipalPolicy(w)
 }
 
 func decodeDetachPrincipalPolicy(req *awsjson.Request) (*DetachPrincipalPolicyRequest, error) {
@@ -13997,18 +14055,22 @@ func decodeDetachPrincipalPolicy(req *awsjson.Request) (*DetachPrincipalPolicyRe
 		raw := strings.TrimSpace(hv)
 		in.Principal = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDetachPrincipalPolicyRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDetachPrincipalPolicy(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDetachSecurityProfile(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeDetachSecurityProfile(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDetachSecurityProfileRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DetachSecurityProfile(ctx, in)
 	if err != nil {
@@ -14028,6 +14090,11 @@ func decodeDetachSecurityProfile(req *awsjson.Request) (*DetachSecurityProfileRe
 		raw := vs[0]
 		in.SecurityProfileTargetArn = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDetachSecurityProfileRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -14043,11 +14110,6 @@ func serveDetachThingPrincipal(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeDetachThingPrincipal(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDetachThingPrincipalRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DetachThingPrincipal(ctx, in)
 	if err != nil {
@@ -14067,6 +14129,11 @@ func decodeDetachThingPrincipal(req *awsjson.Request) (*DetachThingPrincipalRequ
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDetachThingPrincipalRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -14083,15 +14150,10 @@ func serveDisableTopicRule(ctx context.Context, ops Operations, req *awsjson.Req
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateDisableTopicRuleRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.DisableTopicRule(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeDisableTopicRule(w)
 }
 
 func decodeDisableTopicRule(req *awsjson.Request) (*DisableTopicRuleRequest, error) {
@@ -14100,18 +14162,22 @@ func decodeDisableTopicRule(req *awsjson.Request) (*DisableTopicRuleRequest, err
 		raw := req.Params.Get("ruleName")
 		in.RuleName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDisableTopicRuleRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeDisableTopicRule(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveDisassociateSbomFromPackageVersion(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeDisassociateSbomFromPackageVersion(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateDisassociateSbomFromPackageVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.DisassociateSbomFromPackageVersion(ctx, in)
 	if err != nil {
@@ -14135,6 +14201,11 @@ func decodeDisassociateSbomFromPackageVersion(req *awsjson.Request) (*Disassocia
 		raw := req.Params.Get("versionName")
 		in.VersionName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateDisassociateSbomFromPackageVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -14151,15 +14222,10 @@ func serveEnableTopicRule(ctx context.Context, ops Operations, req *awsjson.Requ
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateEnableTopicRuleRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.EnableTopicRule(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeEnableTopicRule(w)
 }
 
 func decodeEnableTopicRule(req *awsjson.Request) (*EnableTopicRuleRequest, error) {
@@ -14168,18 +14234,22 @@ func decodeEnableTopicRule(req *awsjson.Request) (*EnableTopicRuleRequest, error
 		raw := req.Params.Get("ruleName")
 		in.RuleName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateEnableTopicRuleRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeEnableTopicRule(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveGetBehaviorModelTrainingSummaries(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeGetBehaviorModelTrainingSummaries(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateGetBehaviorModelTrainingSummariesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.GetBehaviorModelTrainingSummaries(ctx, in)
 	if err != nil {
@@ -14207,6 +14277,11 @@ func decodeGetBehaviorModelTrainingSummaries(req *awsjson.Request) (*GetBehavior
 		raw := vs[0]
 		in.SecurityProfileName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateGetBehaviorModelTrainingSummariesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -14223,11 +14298,6 @@ func serveGetBucketsAggregation(ctx context.Context, ops Operations, req *awsjso
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetBucketsAggregationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetBucketsAggregation(ctx, in)
 	if err != nil {
 		return err
@@ -14239,6 +14309,11 @@ func decodeGetBucketsAggregation(req *awsjson.Request) (*GetBucketsAggregationRe
 	in := new(GetBucketsAggregationRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateGetBucketsAggregationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14256,11 +14331,6 @@ func serveGetCardinality(ctx context.Context, ops Operations, req *awsjson.Reque
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetCardinalityRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetCardinality(ctx, in)
 	if err != nil {
 		return err
@@ -14272,6 +14342,11 @@ func decodeGetCardinality(req *awsjson.Request) (*GetCardinalityRequest, error) 
 	in := new(GetCardinalityRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateGetCardinalityRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14289,11 +14364,6 @@ func serveGetCommand(ctx context.Context, ops Operations, req *awsjson.Request, 
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetCommandRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetCommand(ctx, in)
 	if err != nil {
 		return err
@@ -14306,6 +14376,11 @@ func decodeGetCommand(req *awsjson.Request) (*GetCommandRequest, error) {
 	{
 		raw := req.Params.Get("commandId")
 		in.CommandId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateGetCommandRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14322,11 +14397,6 @@ func serveGetCommandExecution(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeGetCommandExecution(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateGetCommandExecutionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.GetCommandExecution(ctx, in)
 	if err != nil {
@@ -14354,6 +14424,11 @@ func decodeGetCommandExecution(req *awsjson.Request) (*GetCommandExecutionReques
 		raw := vs[0]
 		in.TargetArn = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateGetCommandExecutionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -14369,11 +14444,6 @@ func serveGetEffectivePolicies(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeGetEffectivePolicies(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateGetEffectivePoliciesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.GetEffectivePolicies(ctx, in)
 	if err != nil {
@@ -14391,6 +14461,11 @@ func decodeGetEffectivePolicies(req *awsjson.Request) (*GetEffectivePoliciesRequ
 	if vs, ok := q["thingName"]; ok && len(vs) > 0 {
 		raw := vs[0]
 		in.ThingName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateGetEffectivePoliciesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14433,11 +14508,6 @@ func serveGetJobDocument(ctx context.Context, ops Operations, req *awsjson.Reque
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetJobDocumentRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetJobDocument(ctx, in)
 	if err != nil {
 		return err
@@ -14459,6 +14529,11 @@ func decodeGetJobDocument(req *awsjson.Request) (*GetJobDocumentRequest, error) 
 	{
 		raw := req.Params.Get("jobId")
 		in.JobId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateGetJobDocumentRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14501,11 +14576,6 @@ func serveGetOTAUpdate(ctx context.Context, ops Operations, req *awsjson.Request
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetOTAUpdateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetOTAUpdate(ctx, in)
 	if err != nil {
 		return err
@@ -14518,6 +14588,11 @@ func decodeGetOTAUpdate(req *awsjson.Request) (*GetOTAUpdateRequest, error) {
 	{
 		raw := req.Params.Get("otaUpdateId")
 		in.OtaUpdateId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateGetOTAUpdateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14535,11 +14610,6 @@ func serveGetPackage(ctx context.Context, ops Operations, req *awsjson.Request, 
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetPackageRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetPackage(ctx, in)
 	if err != nil {
 		return err
@@ -14552,6 +14622,11 @@ func decodeGetPackage(req *awsjson.Request) (*GetPackageRequest, error) {
 	{
 		raw := req.Params.Get("packageName")
 		in.PackageName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateGetPackageRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14594,11 +14669,6 @@ func serveGetPackageVersion(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetPackageVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetPackageVersion(ctx, in)
 	if err != nil {
 		return err
@@ -14616,6 +14686,11 @@ func decodeGetPackageVersion(req *awsjson.Request) (*GetPackageVersionRequest, e
 		raw := req.Params.Get("versionName")
 		in.VersionName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateGetPackageVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -14632,11 +14707,6 @@ func serveGetPercentiles(ctx context.Context, ops Operations, req *awsjson.Reque
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetPercentilesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetPercentiles(ctx, in)
 	if err != nil {
 		return err
@@ -14648,6 +14718,11 @@ func decodeGetPercentiles(req *awsjson.Request) (*GetPercentilesRequest, error) 
 	in := new(GetPercentilesRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateGetPercentilesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14665,11 +14740,6 @@ func serveGetPolicy(ctx context.Context, ops Operations, req *awsjson.Request, w
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetPolicyRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetPolicy(ctx, in)
 	if err != nil {
 		return err
@@ -14682,6 +14752,11 @@ func decodeGetPolicy(req *awsjson.Request) (*GetPolicyRequest, error) {
 	{
 		raw := req.Params.Get("policyName")
 		in.PolicyName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateGetPolicyRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14699,11 +14774,6 @@ func serveGetPolicyVersion(ctx context.Context, ops Operations, req *awsjson.Req
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetPolicyVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetPolicyVersion(ctx, in)
 	if err != nil {
 		return err
@@ -14720,6 +14790,11 @@ func decodeGetPolicyVersion(req *awsjson.Request) (*GetPolicyVersionRequest, err
 	{
 		raw := req.Params.Get("policyVersionId")
 		in.PolicyVersionId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateGetPolicyVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14762,11 +14837,6 @@ func serveGetStatistics(ctx context.Context, ops Operations, req *awsjson.Reques
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetStatisticsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetStatistics(ctx, in)
 	if err != nil {
 		return err
@@ -14778,6 +14848,11 @@ func decodeGetStatistics(req *awsjson.Request) (*GetStatisticsRequest, error) {
 	in := new(GetStatisticsRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateGetStatisticsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14795,11 +14870,6 @@ func serveGetThingConnectivityData(ctx context.Context, ops Operations, req *aws
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetThingConnectivityDataRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetThingConnectivityData(ctx, in)
 	if err != nil {
 		return err
@@ -14812,6 +14882,11 @@ func decodeGetThingConnectivityData(req *awsjson.Request) (*GetThingConnectivity
 	{
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateGetThingConnectivityDataRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14829,11 +14904,6 @@ func serveGetTopicRule(ctx context.Context, ops Operations, req *awsjson.Request
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetTopicRuleRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetTopicRule(ctx, in)
 	if err != nil {
 		return err
@@ -14846,6 +14916,11 @@ func decodeGetTopicRule(req *awsjson.Request) (*GetTopicRuleRequest, error) {
 	{
 		raw := req.Params.Get("ruleName")
 		in.RuleName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateGetTopicRuleRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14863,11 +14938,6 @@ func serveGetTopicRuleDestination(ctx context.Context, ops Operations, req *awsj
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateGetTopicRuleDestinationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.GetTopicRuleDestination(ctx, in)
 	if err != nil {
 		return err
@@ -14880,6 +14950,11 @@ func decodeGetTopicRuleDestination(req *awsjson.Request) (*GetTopicRuleDestinati
 	{
 		raw := req.Params.Get("arn")
 		in.Arn = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateGetTopicRuleDestinationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -14931,11 +15006,6 @@ func serveListActiveViolations(ctx context.Context, ops Operations, req *awsjson
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateListActiveViolationsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.ListActiveViolations(ctx, in)
 	if err != nil {
 		return err
@@ -14982,6 +15052,11 @@ func decodeListActiveViolations(req *awsjson.Request) (*ListActiveViolationsRequ
 		raw := vs[0]
 		in.VerificationState = VerificationState(raw)
 	}
+	var v awsjson.Validator
+	validateListActiveViolationsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -14997,11 +15072,6 @@ func serveListAttachedPolicies(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeListAttachedPolicies(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListAttachedPoliciesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListAttachedPolicies(ctx, in)
 	if err != nil {
@@ -15037,6 +15107,11 @@ func decodeListAttachedPolicies(req *awsjson.Request) (*ListAttachedPoliciesRequ
 		raw := req.Params.Get("target")
 		in.Target = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListAttachedPoliciesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15053,11 +15128,6 @@ func serveListAuditFindings(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateListAuditFindingsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.ListAuditFindings(ctx, in)
 	if err != nil {
 		return err
@@ -15069,6 +15139,11 @@ func decodeListAuditFindings(req *awsjson.Request) (*ListAuditFindingsRequest, e
 	in := new(ListAuditFindingsRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateListAuditFindingsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -15085,11 +15160,6 @@ func serveListAuditMitigationActionsExecutions(ctx context.Context, ops Operatio
 	in, err := decodeListAuditMitigationActionsExecutions(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListAuditMitigationActionsExecutionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListAuditMitigationActionsExecutions(ctx, in)
 	if err != nil {
@@ -15125,6 +15195,11 @@ func decodeListAuditMitigationActionsExecutions(req *awsjson.Request) (*ListAudi
 		raw := vs[0]
 		in.TaskId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListAuditMitigationActionsExecutionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15140,11 +15215,6 @@ func serveListAuditMitigationActionsTasks(ctx context.Context, ops Operations, r
 	in, err := decodeListAuditMitigationActionsTasks(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListAuditMitigationActionsTasksRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListAuditMitigationActionsTasks(ctx, in)
 	if err != nil {
@@ -15196,6 +15266,11 @@ func decodeListAuditMitigationActionsTasks(req *awsjson.Request) (*ListAuditMiti
 		raw := vs[0]
 		in.TaskStatus = AuditMitigationActionsTaskStatus(raw)
 	}
+	var v awsjson.Validator
+	validateListAuditMitigationActionsTasksRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15212,11 +15287,6 @@ func serveListAuditSuppressions(ctx context.Context, ops Operations, req *awsjso
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateListAuditSuppressionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.ListAuditSuppressions(ctx, in)
 	if err != nil {
 		return err
@@ -15228,6 +15298,11 @@ func decodeListAuditSuppressions(req *awsjson.Request) (*ListAuditSuppressionsRe
 	in := new(ListAuditSuppressionsRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateListAuditSuppressionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -15244,11 +15319,6 @@ func serveListAuditTasks(ctx context.Context, ops Operations, req *awsjson.Reque
 	in, err := decodeListAuditTasks(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListAuditTasksRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListAuditTasks(ctx, in)
 	if err != nil {
@@ -15296,6 +15366,11 @@ func decodeListAuditTasks(req *awsjson.Request) (*ListAuditTasksRequest, error) 
 		raw := vs[0]
 		in.TaskType = AuditTaskType(raw)
 	}
+	var v awsjson.Validator
+	validateListAuditTasksRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15311,11 +15386,6 @@ func serveListAuthorizers(ctx context.Context, ops Operations, req *awsjson.Requ
 	in, err := decodeListAuthorizers(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListAuthorizersRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListAuthorizers(ctx, in)
 	if err != nil {
@@ -15351,6 +15421,11 @@ func decodeListAuthorizers(req *awsjson.Request) (*ListAuthorizersRequest, error
 		raw := vs[0]
 		in.Status = AuthorizerStatus(raw)
 	}
+	var v awsjson.Validator
+	validateListAuthorizersRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15366,11 +15441,6 @@ func serveListBillingGroups(ctx context.Context, ops Operations, req *awsjson.Re
 	in, err := decodeListBillingGroups(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListBillingGroupsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListBillingGroups(ctx, in)
 	if err != nil {
@@ -15398,6 +15468,11 @@ func decodeListBillingGroups(req *awsjson.Request) (*ListBillingGroupsRequest, e
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListBillingGroupsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15413,11 +15488,6 @@ func serveListCACertificates(ctx context.Context, ops Operations, req *awsjson.R
 	in, err := decodeListCACertificates(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListCACertificatesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListCACertificates(ctx, in)
 	if err != nil {
@@ -15453,6 +15523,11 @@ func decodeListCACertificates(req *awsjson.Request) (*ListCACertificatesRequest,
 		raw := vs[0]
 		in.TemplateName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListCACertificatesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15468,11 +15543,6 @@ func serveListCertificateProviders(ctx context.Context, ops Operations, req *aws
 	in, err := decodeListCertificateProviders(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListCertificateProvidersRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListCertificateProviders(ctx, in)
 	if err != nil {
@@ -15496,6 +15566,11 @@ func decodeListCertificateProviders(req *awsjson.Request) (*ListCertificateProvi
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListCertificateProvidersRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15511,11 +15586,6 @@ func serveListCertificates(ctx context.Context, ops Operations, req *awsjson.Req
 	in, err := decodeListCertificates(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListCertificatesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListCertificates(ctx, in)
 	if err != nil {
@@ -15547,6 +15617,11 @@ func decodeListCertificates(req *awsjson.Request) (*ListCertificatesRequest, err
 			return nil, newValidationError("Value '" + raw + "' at 'pageSize' failed to satisfy constraint: Member must be an integer")
 		}
 	}
+	var v awsjson.Validator
+	validateListCertificatesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15562,11 +15637,6 @@ func serveListCertificatesByCA(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeListCertificatesByCA(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListCertificatesByCARequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListCertificatesByCA(ctx, in)
 	if err != nil {
@@ -15602,6 +15672,11 @@ func decodeListCertificatesByCA(req *awsjson.Request) (*ListCertificatesByCARequ
 			return nil, newValidationError("Value '" + raw + "' at 'pageSize' failed to satisfy constraint: Member must be an integer")
 		}
 	}
+	var v awsjson.Validator
+	validateListCertificatesByCARequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15617,11 +15692,6 @@ func serveListCommandExecutions(ctx context.Context, ops Operations, req *awsjso
 	in, err := decodeListCommandExecutions(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListCommandExecutionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListCommandExecutions(ctx, in)
 	if err != nil {
@@ -15648,6 +15718,11 @@ func decodeListCommandExecutions(req *awsjson.Request) (*ListCommandExecutionsRe
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListCommandExecutionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15663,11 +15738,6 @@ func serveListCommands(ctx context.Context, ops Operations, req *awsjson.Request
 	in, err := decodeListCommands(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListCommandsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListCommands(ctx, in)
 	if err != nil {
@@ -15703,6 +15773,11 @@ func decodeListCommands(req *awsjson.Request) (*ListCommandsRequest, error) {
 		raw := vs[0]
 		in.SortOrder = SortOrder(raw)
 	}
+	var v awsjson.Validator
+	validateListCommandsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15718,11 +15793,6 @@ func serveListCustomMetrics(ctx context.Context, ops Operations, req *awsjson.Re
 	in, err := decodeListCustomMetrics(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListCustomMetricsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListCustomMetrics(ctx, in)
 	if err != nil {
@@ -15746,6 +15816,11 @@ func decodeListCustomMetrics(req *awsjson.Request) (*ListCustomMetricsRequest, e
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListCustomMetricsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15761,11 +15836,6 @@ func serveListDetectMitigationActionsExecutions(ctx context.Context, ops Operati
 	in, err := decodeListDetectMitigationActionsExecutions(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListDetectMitigationActionsExecutionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListDetectMitigationActionsExecutions(ctx, in)
 	if err != nil {
@@ -15817,6 +15887,11 @@ func decodeListDetectMitigationActionsExecutions(req *awsjson.Request) (*ListDet
 		raw := vs[0]
 		in.ViolationId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListDetectMitigationActionsExecutionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15832,11 +15907,6 @@ func serveListDetectMitigationActionsTasks(ctx context.Context, ops Operations, 
 	in, err := decodeListDetectMitigationActionsTasks(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListDetectMitigationActionsTasksRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListDetectMitigationActionsTasks(ctx, in)
 	if err != nil {
@@ -15876,6 +15946,11 @@ func decodeListDetectMitigationActionsTasks(req *awsjson.Request) (*ListDetectMi
 			return nil, newValidationError("Value '" + raw + "' at 'startTime' failed to satisfy constraint: Member must be a timestamp")
 		}
 	}
+	var v awsjson.Validator
+	validateListDetectMitigationActionsTasksRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15891,11 +15966,6 @@ func serveListDimensions(ctx context.Context, ops Operations, req *awsjson.Reque
 	in, err := decodeListDimensions(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListDimensionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListDimensions(ctx, in)
 	if err != nil {
@@ -15919,6 +15989,11 @@ func decodeListDimensions(req *awsjson.Request) (*ListDimensionsRequest, error) 
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListDimensionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15934,11 +16009,6 @@ func serveListDomainConfigurations(ctx context.Context, ops Operations, req *aws
 	in, err := decodeListDomainConfigurations(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListDomainConfigurationsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListDomainConfigurations(ctx, in)
 	if err != nil {
@@ -15966,6 +16036,11 @@ func decodeListDomainConfigurations(req *awsjson.Request) (*ListDomainConfigurat
 		raw := vs[0]
 		in.ServiceType = ServiceType(raw)
 	}
+	var v awsjson.Validator
+	validateListDomainConfigurationsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -15981,11 +16056,6 @@ func serveListFleetMetrics(ctx context.Context, ops Operations, req *awsjson.Req
 	in, err := decodeListFleetMetrics(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListFleetMetricsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListFleetMetrics(ctx, in)
 	if err != nil {
@@ -16009,6 +16079,11 @@ func decodeListFleetMetrics(req *awsjson.Request) (*ListFleetMetricsRequest, err
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListFleetMetricsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16024,11 +16099,6 @@ func serveListIndices(ctx context.Context, ops Operations, req *awsjson.Request,
 	in, err := decodeListIndices(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListIndicesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListIndices(ctx, in)
 	if err != nil {
@@ -16052,6 +16122,11 @@ func decodeListIndices(req *awsjson.Request) (*ListIndicesRequest, error) {
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListIndicesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16067,11 +16142,6 @@ func serveListJobExecutionsForJob(ctx context.Context, ops Operations, req *awsj
 	in, err := decodeListJobExecutionsForJob(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListJobExecutionsForJobRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListJobExecutionsForJob(ctx, in)
 	if err != nil {
@@ -16103,6 +16173,11 @@ func decodeListJobExecutionsForJob(req *awsjson.Request) (*ListJobExecutionsForJ
 		raw := vs[0]
 		in.Status = JobExecutionStatus(raw)
 	}
+	var v awsjson.Validator
+	validateListJobExecutionsForJobRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16118,11 +16193,6 @@ func serveListJobExecutionsForThing(ctx context.Context, ops Operations, req *aw
 	in, err := decodeListJobExecutionsForThing(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListJobExecutionsForThingRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListJobExecutionsForThing(ctx, in)
 	if err != nil {
@@ -16162,6 +16232,11 @@ func decodeListJobExecutionsForThing(req *awsjson.Request) (*ListJobExecutionsFo
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListJobExecutionsForThingRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16177,11 +16252,6 @@ func serveListJobTemplates(ctx context.Context, ops Operations, req *awsjson.Req
 	in, err := decodeListJobTemplates(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListJobTemplatesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListJobTemplates(ctx, in)
 	if err != nil {
@@ -16205,6 +16275,11 @@ func decodeListJobTemplates(req *awsjson.Request) (*ListJobTemplatesRequest, err
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListJobTemplatesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16220,11 +16295,6 @@ func serveListJobs(ctx context.Context, ops Operations, req *awsjson.Request, w 
 	in, err := decodeListJobs(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListJobsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListJobs(ctx, in)
 	if err != nil {
@@ -16268,6 +16338,11 @@ func decodeListJobs(req *awsjson.Request) (*ListJobsRequest, error) {
 		raw := vs[0]
 		in.ThingGroupName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListJobsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16283,11 +16358,6 @@ func serveListManagedJobTemplates(ctx context.Context, ops Operations, req *awsj
 	in, err := decodeListManagedJobTemplates(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListManagedJobTemplatesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListManagedJobTemplates(ctx, in)
 	if err != nil {
@@ -16315,6 +16385,11 @@ func decodeListManagedJobTemplates(req *awsjson.Request) (*ListManagedJobTemplat
 		raw := vs[0]
 		in.TemplateName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListManagedJobTemplatesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16330,11 +16405,6 @@ func serveListMetricValues(ctx context.Context, ops Operations, req *awsjson.Req
 	in, err := decodeListMetricValues(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListMetricValuesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListMetricValues(ctx, in)
 	if err != nil {
@@ -16390,6 +16460,11 @@ func decodeListMetricValues(req *awsjson.Request) (*ListMetricValuesRequest, err
 		raw := vs[0]
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListMetricValuesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16405,11 +16480,6 @@ func serveListMitigationActions(ctx context.Context, ops Operations, req *awsjso
 	in, err := decodeListMitigationActions(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListMitigationActionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListMitigationActions(ctx, in)
 	if err != nil {
@@ -16437,6 +16507,11 @@ func decodeListMitigationActions(req *awsjson.Request) (*ListMitigationActionsRe
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListMitigationActionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16452,11 +16527,6 @@ func serveListOTAUpdates(ctx context.Context, ops Operations, req *awsjson.Reque
 	in, err := decodeListOTAUpdates(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListOTAUpdatesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListOTAUpdates(ctx, in)
 	if err != nil {
@@ -16484,6 +16554,11 @@ func decodeListOTAUpdates(req *awsjson.Request) (*ListOTAUpdatesRequest, error) 
 		raw := vs[0]
 		in.OtaUpdateStatus = OTAUpdateStatus(raw)
 	}
+	var v awsjson.Validator
+	validateListOTAUpdatesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16499,11 +16574,6 @@ func serveListOutgoingCertificates(ctx context.Context, ops Operations, req *aws
 	in, err := decodeListOutgoingCertificates(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListOutgoingCertificatesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListOutgoingCertificates(ctx, in)
 	if err != nil {
@@ -16535,6 +16605,11 @@ func decodeListOutgoingCertificates(req *awsjson.Request) (*ListOutgoingCertific
 			return nil, newValidationError("Value '" + raw + "' at 'pageSize' failed to satisfy constraint: Member must be an integer")
 		}
 	}
+	var v awsjson.Validator
+	validateListOutgoingCertificatesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16550,11 +16625,6 @@ func serveListPackageVersions(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeListPackageVersions(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListPackageVersionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListPackageVersions(ctx, in)
 	if err != nil {
@@ -16586,6 +16656,11 @@ func decodeListPackageVersions(req *awsjson.Request) (*ListPackageVersionsReques
 		raw := vs[0]
 		in.Status = PackageVersionStatus(raw)
 	}
+	var v awsjson.Validator
+	validateListPackageVersionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16601,11 +16676,6 @@ func serveListPackages(ctx context.Context, ops Operations, req *awsjson.Request
 	in, err := decodeListPackages(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListPackagesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListPackages(ctx, in)
 	if err != nil {
@@ -16629,6 +16699,11 @@ func decodeListPackages(req *awsjson.Request) (*ListPackagesRequest, error) {
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListPackagesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16644,11 +16719,6 @@ func serveListPolicies(ctx context.Context, ops Operations, req *awsjson.Request
 	in, err := decodeListPolicies(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListPoliciesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListPolicies(ctx, in)
 	if err != nil {
@@ -16680,6 +16750,11 @@ func decodeListPolicies(req *awsjson.Request) (*ListPoliciesRequest, error) {
 			return nil, newValidationError("Value '" + raw + "' at 'pageSize' failed to satisfy constraint: Member must be an integer")
 		}
 	}
+	var v awsjson.Validator
+	validateListPoliciesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16695,11 +16770,6 @@ func serveListPolicyPrincipals(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeListPolicyPrincipals(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListPolicyPrincipalsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListPolicyPrincipals(ctx, in)
 	if err != nil {
@@ -16736,6 +16806,11 @@ func decodeListPolicyPrincipals(req *awsjson.Request) (*ListPolicyPrincipalsRequ
 		raw := strings.TrimSpace(hv)
 		in.PolicyName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListPolicyPrincipalsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16752,11 +16827,6 @@ func serveListPolicyVersions(ctx context.Context, ops Operations, req *awsjson.R
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateListPolicyVersionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.ListPolicyVersions(ctx, in)
 	if err != nil {
 		return err
@@ -16769,6 +16839,11 @@ func decodeListPolicyVersions(req *awsjson.Request) (*ListPolicyVersionsRequest,
 	{
 		raw := req.Params.Get("policyName")
 		in.PolicyName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateListPolicyVersionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -16785,11 +16860,6 @@ func serveListPrincipalPolicies(ctx context.Context, ops Operations, req *awsjso
 	in, err := decodeListPrincipalPolicies(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListPrincipalPoliciesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListPrincipalPolicies(ctx, in)
 	if err != nil {
@@ -16826,6 +16896,11 @@ func decodeListPrincipalPolicies(req *awsjson.Request) (*ListPrincipalPoliciesRe
 		raw := strings.TrimSpace(hv)
 		in.Principal = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListPrincipalPoliciesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16841,11 +16916,6 @@ func serveListPrincipalThings(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeListPrincipalThings(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListPrincipalThingsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListPrincipalThings(ctx, in)
 	if err != nil {
@@ -16874,6 +16944,11 @@ func decodeListPrincipalThings(req *awsjson.Request) (*ListPrincipalThingsReques
 		raw := strings.TrimSpace(hv)
 		in.Principal = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListPrincipalThingsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16889,11 +16964,6 @@ func serveListPrincipalThingsV2(ctx context.Context, ops Operations, req *awsjso
 	in, err := decodeListPrincipalThingsV2(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListPrincipalThingsV2Request(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListPrincipalThingsV2(ctx, in)
 	if err != nil {
@@ -16926,6 +16996,11 @@ func decodeListPrincipalThingsV2(req *awsjson.Request) (*ListPrincipalThingsV2Re
 		raw := vs[0]
 		in.ThingPrincipalType = ThingPrincipalType(raw)
 	}
+	var v awsjson.Validator
+	validateListPrincipalThingsV2Request(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16941,11 +17016,6 @@ func serveListProvisioningTemplateVersions(ctx context.Context, ops Operations, 
 	in, err := decodeListProvisioningTemplateVersions(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListProvisioningTemplateVersionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListProvisioningTemplateVersions(ctx, in)
 	if err != nil {
@@ -16973,6 +17043,11 @@ func decodeListProvisioningTemplateVersions(req *awsjson.Request) (*ListProvisio
 		raw := req.Params.Get("templateName")
 		in.TemplateName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListProvisioningTemplateVersionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -16988,11 +17063,6 @@ func serveListProvisioningTemplates(ctx context.Context, ops Operations, req *aw
 	in, err := decodeListProvisioningTemplates(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListProvisioningTemplatesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListProvisioningTemplates(ctx, in)
 	if err != nil {
@@ -17016,6 +17086,11 @@ func decodeListProvisioningTemplates(req *awsjson.Request) (*ListProvisioningTem
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListProvisioningTemplatesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17031,11 +17106,6 @@ func serveListRelatedResourcesForAuditFinding(ctx context.Context, ops Operation
 	in, err := decodeListRelatedResourcesForAuditFinding(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListRelatedResourcesForAuditFindingRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListRelatedResourcesForAuditFinding(ctx, in)
 	if err != nil {
@@ -17063,6 +17133,11 @@ func decodeListRelatedResourcesForAuditFinding(req *awsjson.Request) (*ListRelat
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListRelatedResourcesForAuditFindingRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17078,11 +17153,6 @@ func serveListRoleAliases(ctx context.Context, ops Operations, req *awsjson.Requ
 	in, err := decodeListRoleAliases(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListRoleAliasesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListRoleAliases(ctx, in)
 	if err != nil {
@@ -17114,6 +17184,11 @@ func decodeListRoleAliases(req *awsjson.Request) (*ListRoleAliasesRequest, error
 			return nil, newValidationError("Value '" + raw + "' at 'pageSize' failed to satisfy constraint: Member must be an integer")
 		}
 	}
+	var v awsjson.Validator
+	validateListRoleAliasesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17129,11 +17204,6 @@ func serveListSbomValidationResults(ctx context.Context, ops Operations, req *aw
 	in, err := decodeListSbomValidationResults(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListSbomValidationResultsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListSbomValidationResults(ctx, in)
 	if err != nil {
@@ -17169,6 +17239,11 @@ func decodeListSbomValidationResults(req *awsjson.Request) (*ListSbomValidationR
 		raw := req.Params.Get("versionName")
 		in.VersionName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListSbomValidationResultsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17184,11 +17259,6 @@ func serveListScheduledAudits(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeListScheduledAudits(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListScheduledAuditsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListScheduledAudits(ctx, in)
 	if err != nil {
@@ -17212,6 +17282,11 @@ func decodeListScheduledAudits(req *awsjson.Request) (*ListScheduledAuditsReques
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListScheduledAuditsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17227,11 +17302,6 @@ func serveListSecurityProfiles(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeListSecurityProfiles(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListSecurityProfilesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListSecurityProfiles(ctx, in)
 	if err != nil {
@@ -17263,6 +17333,11 @@ func decodeListSecurityProfiles(req *awsjson.Request) (*ListSecurityProfilesRequ
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListSecurityProfilesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17278,11 +17353,6 @@ func serveListSecurityProfilesForTarget(ctx context.Context, ops Operations, req
 	in, err := decodeListSecurityProfilesForTarget(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListSecurityProfilesForTargetRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListSecurityProfilesForTarget(ctx, in)
 	if err != nil {
@@ -17318,6 +17388,11 @@ func decodeListSecurityProfilesForTarget(req *awsjson.Request) (*ListSecurityPro
 		raw := vs[0]
 		in.SecurityProfileTargetArn = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListSecurityProfilesForTargetRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17333,11 +17408,6 @@ func serveListStreams(ctx context.Context, ops Operations, req *awsjson.Request,
 	in, err := decodeListStreams(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListStreamsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListStreams(ctx, in)
 	if err != nil {
@@ -17369,6 +17439,11 @@ func decodeListStreams(req *awsjson.Request) (*ListStreamsRequest, error) {
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListStreamsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17384,11 +17459,6 @@ func serveListTagsForResource(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeListTagsForResource(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListTagsForResourceRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListTagsForResource(ctx, in)
 	if err != nil {
@@ -17408,6 +17478,11 @@ func decodeListTagsForResource(req *awsjson.Request) (*ListTagsForResourceReques
 		raw := vs[0]
 		in.ResourceArn = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListTagsForResourceRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17423,11 +17498,6 @@ func serveListTargetsForPolicy(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeListTargetsForPolicy(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListTargetsForPolicyRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListTargetsForPolicy(ctx, in)
 	if err != nil {
@@ -17455,6 +17525,11 @@ func decodeListTargetsForPolicy(req *awsjson.Request) (*ListTargetsForPolicyRequ
 		raw := req.Params.Get("policyName")
 		in.PolicyName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListTargetsForPolicyRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17470,11 +17545,6 @@ func serveListTargetsForSecurityProfile(ctx context.Context, ops Operations, req
 	in, err := decodeListTargetsForSecurityProfile(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListTargetsForSecurityProfileRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListTargetsForSecurityProfile(ctx, in)
 	if err != nil {
@@ -17502,6 +17572,11 @@ func decodeListTargetsForSecurityProfile(req *awsjson.Request) (*ListTargetsForS
 		raw := req.Params.Get("securityProfileName")
 		in.SecurityProfileName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListTargetsForSecurityProfileRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17517,11 +17592,6 @@ func serveListThingGroups(ctx context.Context, ops Operations, req *awsjson.Requ
 	in, err := decodeListThingGroups(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListThingGroupsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListThingGroups(ctx, in)
 	if err != nil {
@@ -17561,6 +17631,11 @@ func decodeListThingGroups(req *awsjson.Request) (*ListThingGroupsRequest, error
 			return nil, newValidationError("Value '" + raw + "' at 'recursive' failed to satisfy constraint: Member must be a boolean")
 		}
 	}
+	var v awsjson.Validator
+	validateListThingGroupsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17576,11 +17651,6 @@ func serveListThingGroupsForThing(ctx context.Context, ops Operations, req *awsj
 	in, err := decodeListThingGroupsForThing(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListThingGroupsForThingRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListThingGroupsForThing(ctx, in)
 	if err != nil {
@@ -17608,6 +17678,11 @@ func decodeListThingGroupsForThing(req *awsjson.Request) (*ListThingGroupsForThi
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListThingGroupsForThingRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17623,11 +17698,6 @@ func serveListThingPrincipals(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeListThingPrincipals(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListThingPrincipalsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListThingPrincipals(ctx, in)
 	if err != nil {
@@ -17655,6 +17725,11 @@ func decodeListThingPrincipals(req *awsjson.Request) (*ListThingPrincipalsReques
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListThingPrincipalsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17670,11 +17745,6 @@ func serveListThingPrincipalsV2(ctx context.Context, ops Operations, req *awsjso
 	in, err := decodeListThingPrincipalsV2(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListThingPrincipalsV2Request(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListThingPrincipalsV2(ctx, in)
 	if err != nil {
@@ -17706,6 +17776,11 @@ func decodeListThingPrincipalsV2(req *awsjson.Request) (*ListThingPrincipalsV2Re
 		raw := vs[0]
 		in.ThingPrincipalType = ThingPrincipalType(raw)
 	}
+	var v awsjson.Validator
+	validateListThingPrincipalsV2Request(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17721,11 +17796,6 @@ func serveListThingRegistrationTaskReports(ctx context.Context, ops Operations, 
 	in, err := decodeListThingRegistrationTaskReports(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListThingRegistrationTaskReportsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListThingRegistrationTaskReports(ctx, in)
 	if err != nil {
@@ -17757,6 +17827,11 @@ func decodeListThingRegistrationTaskReports(req *awsjson.Request) (*ListThingReg
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListThingRegistrationTaskReportsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17772,11 +17847,6 @@ func serveListThingRegistrationTasks(ctx context.Context, ops Operations, req *a
 	in, err := decodeListThingRegistrationTasks(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListThingRegistrationTasksRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListThingRegistrationTasks(ctx, in)
 	if err != nil {
@@ -17804,6 +17874,11 @@ func decodeListThingRegistrationTasks(req *awsjson.Request) (*ListThingRegistrat
 		raw := vs[0]
 		in.Status = Status(raw)
 	}
+	var v awsjson.Validator
+	validateListThingRegistrationTasksRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17819,11 +17894,6 @@ func serveListThingTypes(ctx context.Context, ops Operations, req *awsjson.Reque
 	in, err := decodeListThingTypes(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListThingTypesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListThingTypes(ctx, in)
 	if err != nil {
@@ -17851,6 +17921,11 @@ func decodeListThingTypes(req *awsjson.Request) (*ListThingTypesRequest, error) 
 		raw := vs[0]
 		in.ThingTypeName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListThingTypesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17866,11 +17941,6 @@ func serveListThings(ctx context.Context, ops Operations, req *awsjson.Request, 
 	in, err := decodeListThings(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListThingsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListThings(ctx, in)
 	if err != nil {
@@ -17914,6 +17984,11 @@ func decodeListThings(req *awsjson.Request) (*ListThingsRequest, error) {
 			return nil, newValidationError("Value '" + raw + "' at 'usePrefixAttributeValue' failed to satisfy constraint: Member must be a boolean")
 		}
 	}
+	var v awsjson.Validator
+	validateListThingsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17929,11 +18004,6 @@ func serveListThingsInBillingGroup(ctx context.Context, ops Operations, req *aws
 	in, err := decodeListThingsInBillingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListThingsInBillingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListThingsInBillingGroup(ctx, in)
 	if err != nil {
@@ -17961,6 +18031,11 @@ func decodeListThingsInBillingGroup(req *awsjson.Request) (*ListThingsInBillingG
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListThingsInBillingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -17976,11 +18051,6 @@ func serveListThingsInThingGroup(ctx context.Context, ops Operations, req *awsjs
 	in, err := decodeListThingsInThingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListThingsInThingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListThingsInThingGroup(ctx, in)
 	if err != nil {
@@ -18016,6 +18086,11 @@ func decodeListThingsInThingGroup(req *awsjson.Request) (*ListThingsInThingGroup
 		raw := req.Params.Get("thingGroupName")
 		in.ThingGroupName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListThingsInThingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18031,11 +18106,6 @@ func serveListTopicRuleDestinations(ctx context.Context, ops Operations, req *aw
 	in, err := decodeListTopicRuleDestinations(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListTopicRuleDestinationsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListTopicRuleDestinations(ctx, in)
 	if err != nil {
@@ -18059,6 +18129,11 @@ func decodeListTopicRuleDestinations(req *awsjson.Request) (*ListTopicRuleDestin
 		raw := vs[0]
 		in.NextToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListTopicRuleDestinationsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18074,11 +18149,6 @@ func serveListTopicRules(ctx context.Context, ops Operations, req *awsjson.Reque
 	in, err := decodeListTopicRules(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListTopicRulesRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListTopicRules(ctx, in)
 	if err != nil {
@@ -18114,6 +18184,11 @@ func decodeListTopicRules(req *awsjson.Request) (*ListTopicRulesRequest, error) 
 		raw := vs[0]
 		in.Topic = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateListTopicRulesRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18129,11 +18204,6 @@ func serveListV2LoggingLevels(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeListV2LoggingLevels(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListV2LoggingLevelsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListV2LoggingLevels(ctx, in)
 	if err != nil {
@@ -18161,6 +18231,11 @@ func decodeListV2LoggingLevels(req *awsjson.Request) (*ListV2LoggingLevelsReques
 		raw := vs[0]
 		in.TargetType = LogTargetType(raw)
 	}
+	var v awsjson.Validator
+	validateListV2LoggingLevelsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18176,11 +18251,6 @@ func serveListViolationEvents(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeListViolationEvents(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateListViolationEventsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.ListViolationEvents(ctx, in)
 	if err != nil {
@@ -18244,6 +18314,11 @@ func decodeListViolationEvents(req *awsjson.Request) (*ListViolationEventsReques
 		raw := vs[0]
 		in.VerificationState = VerificationState(raw)
 	}
+	var v awsjson.Validator
+	validateListViolationEventsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18259,11 +18334,6 @@ func servePutVerificationStateOnViolation(ctx context.Context, ops Operations, r
 	in, err := decodePutVerificationStateOnViolation(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validatePutVerificationStateOnViolationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.PutVerificationStateOnViolation(ctx, in)
 	if err != nil {
@@ -18281,6 +18351,11 @@ func decodePutVerificationStateOnViolation(req *awsjson.Request) (*PutVerificati
 		raw := req.Params.Get("violationId")
 		in.ViolationId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validatePutVerificationStateOnViolationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18296,11 +18371,6 @@ func serveRegisterCACertificate(ctx context.Context, ops Operations, req *awsjso
 	in, err := decodeRegisterCACertificate(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateRegisterCACertificateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.RegisterCACertificate(ctx, in)
 	if err != nil {
@@ -18331,6 +18401,11 @@ func decodeRegisterCACertificate(req *awsjson.Request) (*RegisterCACertificateRe
 			return nil, newValidationError("Value '" + raw + "' at 'setAsActive' failed to satisfy constraint: Member must be a boolean")
 		}
 	}
+	var v awsjson.Validator
+	validateRegisterCACertificateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18346,11 +18421,6 @@ func serveRegisterCertificate(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeRegisterCertificate(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateRegisterCertificateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.RegisterCertificate(ctx, in)
 	if err != nil {
@@ -18373,6 +18443,11 @@ func decodeRegisterCertificate(req *awsjson.Request) (*RegisterCertificateReques
 			return nil, newValidationError("Value '" + raw + "' at 'setAsActive' failed to satisfy constraint: Member must be a boolean")
 		}
 	}
+	var v awsjson.Validator
+	validateRegisterCertificateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18389,11 +18464,6 @@ func serveRegisterCertificateWithoutCA(ctx context.Context, ops Operations, req 
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateRegisterCertificateWithoutCARequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.RegisterCertificateWithoutCA(ctx, in)
 	if err != nil {
 		return err
@@ -18405,6 +18475,11 @@ func decodeRegisterCertificateWithoutCA(req *awsjson.Request) (*RegisterCertific
 	in := new(RegisterCertificateWithoutCARequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateRegisterCertificateWithoutCARequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -18422,11 +18497,6 @@ func serveRegisterThing(ctx context.Context, ops Operations, req *awsjson.Reques
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateRegisterThingRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.RegisterThing(ctx, in)
 	if err != nil {
 		return err
@@ -18438,6 +18508,11 @@ func decodeRegisterThing(req *awsjson.Request) (*RegisterThingRequest, error) {
 	in := new(RegisterThingRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateRegisterThingRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -18455,15 +18530,10 @@ func serveRejectCertificateTransfer(ctx context.Context, ops Operations, req *aw
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateRejectCertificateTransferRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.RejectCertificateTransfer(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeRejectCertificateTransfer(w)
 }
 
 func decodeRejectCertificateTransfer(req *awsjson.Request) (*RejectCertificateTransferRequest, error) {
@@ -18475,18 +18545,22 @@ func decodeRejectCertificateTransfer(req *awsjson.Request) (*RejectCertificateTr
 		raw := req.Params.Get("certificateId")
 		in.CertificateId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateRejectCertificateTransferRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeRejectCertificateTransfer(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveRemoveThingFromBillingGroup(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeRemoveThingFromBillingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateRemoveThingFromBillingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.RemoveThingFromBillingGroup(ctx, in)
 	if err != nil {
@@ -18499,6 +18573,11 @@ func decodeRemoveThingFromBillingGroup(req *awsjson.Request) (*RemoveThingFromBi
 	in := new(RemoveThingFromBillingGroupRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateRemoveThingFromBillingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -18516,11 +18595,6 @@ func serveRemoveThingFromThingGroup(ctx context.Context, ops Operations, req *aw
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateRemoveThingFromThingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.RemoveThingFromThingGroup(ctx, in)
 	if err != nil {
 		return err
@@ -18532,6 +18606,11 @@ func decodeRemoveThingFromThingGroup(req *awsjson.Request) (*RemoveThingFromThin
 	in := new(RemoveThingFromThingGroupRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateRemoveThingFromThingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -18549,41 +18628,39 @@ func serveReplaceTopicRule(ctx context.Context, ops Operations, req *awsjson.Req
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateReplaceTopicRuleRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.ReplaceTopicRule(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeReplaceTopicRule(w)
 }
 
 func decodeReplaceTopicRule(req *awsjson.Request) (*ReplaceTopicRuleRequest, error) {
 	in := new(ReplaceTopicRuleRequest)
-	if len(strings.TrimSpace(string(req.Body))) > 0 {
-		in.TopicRulePayload = new(TopicRulePayload)
-		if err := awsjson.UnmarshalBody(req.Body, in.TopicRulePayload); err != nil {
-			return nil, newValidationError(err.Error())
-		}
+	if p, err := awsjson.DecodePayload[TopicRulePayload](req.Body); err == nil {
+		in.TopicRulePayload = p
+	} else {
+		return nil, newValidationError(err.Error())
 	}
 	{
 		raw := req.Params.Get("ruleName")
 		in.RuleName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateReplaceTopicRuleRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeReplaceTopicRule(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveSearchIndex(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeSearchIndex(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateSearchIndexRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.SearchIndex(ctx, in)
 	if err != nil {
@@ -18596,6 +18673,11 @@ func decodeSearchIndex(req *awsjson.Request) (*SearchIndexRequest, error) {
 	in := new(SearchIndexRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateSearchIndexRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -18613,11 +18695,6 @@ func serveSetDefaultAuthorizer(ctx context.Context, ops Operations, req *awsjson
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateSetDefaultAuthorizerRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.SetDefaultAuthorizer(ctx, in)
 	if err != nil {
 		return err
@@ -18629,6 +18706,11 @@ func decodeSetDefaultAuthorizer(req *awsjson.Request) (*SetDefaultAuthorizerRequ
 	in := new(SetDefaultAuthorizerRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateSetDefaultAuthorizerRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -18646,15 +18728,10 @@ func serveSetDefaultPolicyVersion(ctx context.Context, ops Operations, req *awsj
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateSetDefaultPolicyVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.SetDefaultPolicyVersion(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeSetDefaultPolicyVersion(w)
 }
 
 func decodeSetDefaultPolicyVersion(req *awsjson.Request) (*SetDefaultPolicyVersionRequest, error) {
@@ -18667,7 +18744,16 @@ func decodeSetDefaultPolicyVersion(req *awsjson.Request) (*SetDefaultPolicyVersi
 		raw := req.Params.Get("policyVersionId")
 		in.PolicyVersionId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateSetDefaultPolicyVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeSetDefaultPolicyVersion(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveSetLoggingOptions(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -18675,26 +18761,29 @@ func serveSetLoggingOptions(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateSetLoggingOptionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.SetLoggingOptions(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeSetLoggingOptions(w)
 }
 
 func decodeSetLoggingOptions(req *awsjson.Request) (*SetLoggingOptionsRequest, error) {
 	in := new(SetLoggingOptionsRequest)
-	if len(strings.TrimSpace(string(req.Body))) > 0 {
-		in.LoggingOptionsPayload = new(LoggingOptionsPayload)
-		if err := awsjson.UnmarshalBody(req.Body, in.LoggingOptionsPayload); err != nil {
-			return nil, newValidationError(err.Error())
-		}
+	if p, err := awsjson.DecodePayload[LoggingOptionsPayload](req.Body); err == nil {
+		in.LoggingOptionsPayload = p
+	} else {
+		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateSetLoggingOptionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
+}
+
+func encodeSetLoggingOptions(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveSetV2LoggingLevel(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -18702,15 +18791,10 @@ func serveSetV2LoggingLevel(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateSetV2LoggingLevelRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.SetV2LoggingLevel(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeSetV2LoggingLevel(w)
 }
 
 func decodeSetV2LoggingLevel(req *awsjson.Request) (*SetV2LoggingLevelRequest, error) {
@@ -18718,7 +18802,16 @@ func decodeSetV2LoggingLevel(req *awsjson.Request) (*SetV2LoggingLevelRequest, e
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
 	}
+	var v awsjson.Validator
+	validateSetV2LoggingLevelRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeSetV2LoggingLevel(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveSetV2LoggingOptions(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -18726,15 +18819,10 @@ func serveSetV2LoggingOptions(ctx context.Context, ops Operations, req *awsjson.
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateSetV2LoggingOptionsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.SetV2LoggingOptions(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeSetV2LoggingOptions(w)
 }
 
 func decodeSetV2LoggingOptions(req *awsjson.Request) (*SetV2LoggingOptionsRequest, error) {
@@ -18742,18 +18830,22 @@ func decodeSetV2LoggingOptions(req *awsjson.Request) (*SetV2LoggingOptionsReques
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
 	}
+	var v awsjson.Validator
+	validateSetV2LoggingOptionsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeSetV2LoggingOptions(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveStartAuditMitigationActionsTask(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeStartAuditMitigationActionsTask(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateStartAuditMitigationActionsTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.StartAuditMitigationActionsTask(ctx, in)
 	if err != nil {
@@ -18771,6 +18863,11 @@ func decodeStartAuditMitigationActionsTask(req *awsjson.Request) (*StartAuditMit
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateStartAuditMitigationActionsTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18786,11 +18883,6 @@ func serveStartDetectMitigationActionsTask(ctx context.Context, ops Operations, 
 	in, err := decodeStartDetectMitigationActionsTask(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateStartDetectMitigationActionsTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.StartDetectMitigationActionsTask(ctx, in)
 	if err != nil {
@@ -18808,6 +18900,11 @@ func decodeStartDetectMitigationActionsTask(req *awsjson.Request) (*StartDetectM
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateStartDetectMitigationActionsTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18824,11 +18921,6 @@ func serveStartOnDemandAuditTask(ctx context.Context, ops Operations, req *awsjs
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateStartOnDemandAuditTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.StartOnDemandAuditTask(ctx, in)
 	if err != nil {
 		return err
@@ -18840,6 +18932,11 @@ func decodeStartOnDemandAuditTask(req *awsjson.Request) (*StartOnDemandAuditTask
 	in := new(StartOnDemandAuditTaskRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateStartOnDemandAuditTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -18857,11 +18954,6 @@ func serveStartThingRegistrationTask(ctx context.Context, ops Operations, req *a
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateStartThingRegistrationTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.StartThingRegistrationTask(ctx, in)
 	if err != nil {
 		return err
@@ -18873,6 +18965,11 @@ func decodeStartThingRegistrationTask(req *awsjson.Request) (*StartThingRegistra
 	in := new(StartThingRegistrationTaskRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateStartThingRegistrationTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -18890,11 +18987,6 @@ func serveStopThingRegistrationTask(ctx context.Context, ops Operations, req *aw
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateStopThingRegistrationTaskRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.StopThingRegistrationTask(ctx, in)
 	if err != nil {
 		return err
@@ -18907,6 +18999,11 @@ func decodeStopThingRegistrationTask(req *awsjson.Request) (*StopThingRegistrati
 	{
 		raw := req.Params.Get("taskId")
 		in.TaskId = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateStopThingRegistrationTaskRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -18924,11 +19021,6 @@ func serveTagResource(ctx context.Context, ops Operations, req *awsjson.Request,
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateTagResourceRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.TagResource(ctx, in)
 	if err != nil {
 		return err
@@ -18940,6 +19032,11 @@ func decodeTagResource(req *awsjson.Request) (*TagResourceRequest, error) {
 	in := new(TagResourceRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateTagResourceRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -18956,11 +19053,6 @@ func serveTestAuthorization(ctx context.Context, ops Operations, req *awsjson.Re
 	in, err := decodeTestAuthorization(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateTestAuthorizationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.TestAuthorization(ctx, in)
 	if err != nil {
@@ -18979,6 +19071,11 @@ func decodeTestAuthorization(req *awsjson.Request) (*TestAuthorizationRequest, e
 		raw := vs[0]
 		in.ClientId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateTestAuthorizationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -18994,11 +19091,6 @@ func serveTestInvokeAuthorizer(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeTestInvokeAuthorizer(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateTestInvokeAuthorizerRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.TestInvokeAuthorizer(ctx, in)
 	if err != nil {
@@ -19016,6 +19108,11 @@ func decodeTestInvokeAuthorizer(req *awsjson.Request) (*TestInvokeAuthorizerRequ
 		raw := req.Params.Get("authorizerName")
 		in.AuthorizerName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateTestInvokeAuthorizerRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19031,11 +19128,6 @@ func serveTransferCertificate(ctx context.Context, ops Operations, req *awsjson.
 	in, err := decodeTransferCertificate(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateTransferCertificateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.TransferCertificate(ctx, in)
 	if err != nil {
@@ -19058,6 +19150,11 @@ func decodeTransferCertificate(req *awsjson.Request) (*TransferCertificateReques
 		raw := vs[0]
 		in.TargetAwsAccount = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateTransferCertificateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19074,11 +19171,6 @@ func serveUntagResource(ctx context.Context, ops Operations, req *awsjson.Reques
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUntagResourceRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.UntagResource(ctx, in)
 	if err != nil {
 		return err
@@ -19090,6 +19182,11 @@ func decodeUntagResource(req *awsjson.Request) (*UntagResourceRequest, error) {
 	in := new(UntagResourceRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateUntagResourceRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -19107,11 +19204,6 @@ func serveUpdateAccountAuditConfiguration(ctx context.Context, ops Operations, r
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateAccountAuditConfigurationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.UpdateAccountAuditConfiguration(ctx, in)
 	if err != nil {
 		return err
@@ -19123,6 +19215,11 @@ func decodeUpdateAccountAuditConfiguration(req *awsjson.Request) (*UpdateAccount
 	in := new(UpdateAccountAuditConfigurationRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateUpdateAccountAuditConfigurationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -19140,11 +19237,6 @@ func serveUpdateAuditSuppression(ctx context.Context, ops Operations, req *awsjs
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateAuditSuppressionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.UpdateAuditSuppression(ctx, in)
 	if err != nil {
 		return err
@@ -19156,6 +19248,11 @@ func decodeUpdateAuditSuppression(req *awsjson.Request) (*UpdateAuditSuppression
 	in := new(UpdateAuditSuppressionRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateUpdateAuditSuppressionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -19173,11 +19270,6 @@ func serveUpdateAuthorizer(ctx context.Context, ops Operations, req *awsjson.Req
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateAuthorizerRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.UpdateAuthorizer(ctx, in)
 	if err != nil {
 		return err
@@ -19193,6 +19285,11 @@ func decodeUpdateAuthorizer(req *awsjson.Request) (*UpdateAuthorizerRequest, err
 	{
 		raw := req.Params.Get("authorizerName")
 		in.AuthorizerName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateUpdateAuthorizerRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -19210,11 +19307,6 @@ func serveUpdateBillingGroup(ctx context.Context, ops Operations, req *awsjson.R
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateBillingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.UpdateBillingGroup(ctx, in)
 	if err != nil {
 		return err
@@ -19230,6 +19322,11 @@ func decodeUpdateBillingGroup(req *awsjson.Request) (*UpdateBillingGroupRequest,
 	{
 		raw := req.Params.Get("billingGroupName")
 		in.BillingGroupName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateUpdateBillingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -19247,15 +19344,10 @@ func serveUpdateCACertificate(ctx context.Context, ops Operations, req *awsjson.
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateCACertificateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.UpdateCACertificate(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeUpdateCACertificate(w)
 }
 
 func decodeUpdateCACertificate(req *awsjson.Request) (*UpdateCACertificateRequest, error) {
@@ -19276,7 +19368,16 @@ func decodeUpdateCACertificate(req *awsjson.Request) (*UpdateCACertificateReques
 		raw := vs[0]
 		in.NewStatus = CACertificateStatus(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateCACertificateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeUpdateCACertificate(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveUpdateCertificate(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
@@ -19284,15 +19385,10 @@ func serveUpdateCertificate(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateCertificateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.UpdateCertificate(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeUpdateCertificate(w)
 }
 
 func decodeUpdateCertificate(req *awsjson.Request) (*UpdateCertificateRequest, error) {
@@ -19306,18 +19402,22 @@ func decodeUpdateCertificate(req *awsjson.Request) (*UpdateCertificateRequest, e
 		raw := vs[0]
 		in.NewStatus = CertificateStatus(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateCertificateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeUpdateCertificate(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveUpdateCertificateProvider(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeUpdateCertificateProvider(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateCertificateProviderRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateCertificateProvider(ctx, in)
 	if err != nil {
@@ -19335,6 +19435,11 @@ func decodeUpdateCertificateProvider(req *awsjson.Request) (*UpdateCertificatePr
 		raw := req.Params.Get("certificateProviderName")
 		in.CertificateProviderName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateCertificateProviderRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19350,11 +19455,6 @@ func serveUpdateCommand(ctx context.Context, ops Operations, req *awsjson.Reques
 	in, err := decodeUpdateCommand(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateCommandRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateCommand(ctx, in)
 	if err != nil {
@@ -19372,6 +19472,11 @@ func decodeUpdateCommand(req *awsjson.Request) (*UpdateCommandRequest, error) {
 		raw := req.Params.Get("commandId")
 		in.CommandId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateCommandRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19387,11 +19492,6 @@ func serveUpdateCustomMetric(ctx context.Context, ops Operations, req *awsjson.R
 	in, err := decodeUpdateCustomMetric(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateCustomMetricRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateCustomMetric(ctx, in)
 	if err != nil {
@@ -19409,6 +19509,11 @@ func decodeUpdateCustomMetric(req *awsjson.Request) (*UpdateCustomMetricRequest,
 		raw := req.Params.Get("metricName")
 		in.MetricName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateCustomMetricRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19424,11 +19529,6 @@ func serveUpdateDimension(ctx context.Context, ops Operations, req *awsjson.Requ
 	in, err := decodeUpdateDimension(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateDimensionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateDimension(ctx, in)
 	if err != nil {
@@ -19446,6 +19546,11 @@ func decodeUpdateDimension(req *awsjson.Request) (*UpdateDimensionRequest, error
 		raw := req.Params.Get("name")
 		in.Name = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateDimensionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19461,11 +19566,6 @@ func serveUpdateDomainConfiguration(ctx context.Context, ops Operations, req *aw
 	in, err := decodeUpdateDomainConfiguration(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateDomainConfigurationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateDomainConfiguration(ctx, in)
 	if err != nil {
@@ -19483,6 +19583,11 @@ func decodeUpdateDomainConfiguration(req *awsjson.Request) (*UpdateDomainConfigu
 		raw := req.Params.Get("domainConfigurationName")
 		in.DomainConfigurationName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateDomainConfigurationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19498,11 +19603,6 @@ func serveUpdateDynamicThingGroup(ctx context.Context, ops Operations, req *awsj
 	in, err := decodeUpdateDynamicThingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateDynamicThingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateDynamicThingGroup(ctx, in)
 	if err != nil {
@@ -19520,6 +19620,11 @@ func decodeUpdateDynamicThingGroup(req *awsjson.Request) (*UpdateDynamicThingGro
 		raw := req.Params.Get("thingGroupName")
 		in.ThingGroupName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateDynamicThingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19536,11 +19641,6 @@ func serveUpdateEncryptionConfiguration(ctx context.Context, ops Operations, req
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateEncryptionConfigurationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.UpdateEncryptionConfiguration(ctx, in)
 	if err != nil {
 		return err
@@ -19552,6 +19652,11 @@ func decodeUpdateEncryptionConfiguration(req *awsjson.Request) (*UpdateEncryptio
 	in := new(UpdateEncryptionConfigurationRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateUpdateEncryptionConfigurationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -19569,11 +19674,6 @@ func serveUpdateEventConfigurations(ctx context.Context, ops Operations, req *aw
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateEventConfigurationsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.UpdateEventConfigurations(ctx, in)
 	if err != nil {
 		return err
@@ -19585,6 +19685,11 @@ func decodeUpdateEventConfigurations(req *awsjson.Request) (*UpdateEventConfigur
 	in := new(UpdateEventConfigurationsRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateUpdateEventConfigurationsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -19602,15 +19707,10 @@ func serveUpdateFleetMetric(ctx context.Context, ops Operations, req *awsjson.Re
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateFleetMetricRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.UpdateFleetMetric(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeUpdateFleetMetric(w)
 }
 
 func decodeUpdateFleetMetric(req *awsjson.Request) (*UpdateFleetMetricRequest, error) {
@@ -19622,18 +19722,22 @@ func decodeUpdateFleetMetric(req *awsjson.Request) (*UpdateFleetMetricRequest, e
 		raw := req.Params.Get("metricName")
 		in.MetricName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateFleetMetricRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeUpdateFleetMetric(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveUpdateIndexingConfiguration(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeUpdateIndexingConfiguration(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateIndexingConfigurationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateIndexingConfiguration(ctx, in)
 	if err != nil {
@@ -19646,6 +19750,11 @@ func decodeUpdateIndexingConfiguration(req *awsjson.Request) (*UpdateIndexingCon
 	in := new(UpdateIndexingConfigurationRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateUpdateIndexingConfigurationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -19663,15 +19772,10 @@ func serveUpdateJob(ctx context.Context, ops Operations, req *awsjson.Request, w
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateJobRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	if err := ops.UpdateJob(ctx, in); err != nil {
 		return err
 	}
-	return awsjson.WriteJSON(w, 200, struct{}{})
+	return encodeUpdateJob(w)
 }
 
 func decodeUpdateJob(req *awsjson.Request) (*UpdateJobRequest, error) {
@@ -19688,18 +19792,22 @@ func decodeUpdateJob(req *awsjson.Request) (*UpdateJobRequest, error) {
 		raw := vs[0]
 		in.NamespaceId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateJobRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
+}
+
+func encodeUpdateJob(w http.ResponseWriter) error {
+	return awsjson.WriteBody(w, 200, "", nil)
 }
 
 func serveUpdateMitigationAction(ctx context.Context, ops Operations, req *awsjson.Request, w http.ResponseWriter) error {
 	in, err := decodeUpdateMitigationAction(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateMitigationActionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateMitigationAction(ctx, in)
 	if err != nil {
@@ -19717,6 +19825,11 @@ func decodeUpdateMitigationAction(req *awsjson.Request) (*UpdateMitigationAction
 		raw := req.Params.Get("actionName")
 		in.ActionName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateMitigationActionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19732,11 +19845,6 @@ func serveUpdatePackage(ctx context.Context, ops Operations, req *awsjson.Reques
 	in, err := decodeUpdatePackage(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdatePackageRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdatePackage(ctx, in)
 	if err != nil {
@@ -19759,6 +19867,11 @@ func decodeUpdatePackage(req *awsjson.Request) (*UpdatePackageRequest, error) {
 		raw := req.Params.Get("packageName")
 		in.PackageName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdatePackageRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19774,11 +19887,6 @@ func serveUpdatePackageConfiguration(ctx context.Context, ops Operations, req *a
 	in, err := decodeUpdatePackageConfiguration(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdatePackageConfigurationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdatePackageConfiguration(ctx, in)
 	if err != nil {
@@ -19797,6 +19905,11 @@ func decodeUpdatePackageConfiguration(req *awsjson.Request) (*UpdatePackageConfi
 		raw := vs[0]
 		in.ClientToken = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdatePackageConfigurationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19812,11 +19925,6 @@ func serveUpdatePackageVersion(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeUpdatePackageVersion(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdatePackageVersionRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdatePackageVersion(ctx, in)
 	if err != nil {
@@ -19843,6 +19951,11 @@ func decodeUpdatePackageVersion(req *awsjson.Request) (*UpdatePackageVersionRequ
 		raw := req.Params.Get("versionName")
 		in.VersionName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdatePackageVersionRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19858,11 +19971,6 @@ func serveUpdateProvisioningTemplate(ctx context.Context, ops Operations, req *a
 	in, err := decodeUpdateProvisioningTemplate(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateProvisioningTemplateRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateProvisioningTemplate(ctx, in)
 	if err != nil {
@@ -19880,6 +19988,11 @@ func decodeUpdateProvisioningTemplate(req *awsjson.Request) (*UpdateProvisioning
 		raw := req.Params.Get("templateName")
 		in.TemplateName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateProvisioningTemplateRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19895,11 +20008,6 @@ func serveUpdateRoleAlias(ctx context.Context, ops Operations, req *awsjson.Requ
 	in, err := decodeUpdateRoleAlias(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateRoleAliasRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateRoleAlias(ctx, in)
 	if err != nil {
@@ -19917,6 +20025,11 @@ func decodeUpdateRoleAlias(req *awsjson.Request) (*UpdateRoleAliasRequest, error
 		raw := req.Params.Get("roleAlias")
 		in.RoleAlias = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateRoleAliasRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19932,11 +20045,6 @@ func serveUpdateScheduledAudit(ctx context.Context, ops Operations, req *awsjson
 	in, err := decodeUpdateScheduledAudit(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateScheduledAuditRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateScheduledAudit(ctx, in)
 	if err != nil {
@@ -19954,6 +20062,11 @@ func decodeUpdateScheduledAudit(req *awsjson.Request) (*UpdateScheduledAuditRequ
 		raw := req.Params.Get("scheduledAuditName")
 		in.ScheduledAuditName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateScheduledAuditRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -19969,11 +20082,6 @@ func serveUpdateSecurityProfile(ctx context.Context, ops Operations, req *awsjso
 	in, err := decodeUpdateSecurityProfile(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateSecurityProfileRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateSecurityProfile(ctx, in)
 	if err != nil {
@@ -20000,6 +20108,11 @@ func decodeUpdateSecurityProfile(req *awsjson.Request) (*UpdateSecurityProfileRe
 		raw := req.Params.Get("securityProfileName")
 		in.SecurityProfileName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateSecurityProfileRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -20015,11 +20128,6 @@ func serveUpdateStream(ctx context.Context, ops Operations, req *awsjson.Request
 	in, err := decodeUpdateStream(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateStreamRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateStream(ctx, in)
 	if err != nil {
@@ -20037,6 +20145,11 @@ func decodeUpdateStream(req *awsjson.Request) (*UpdateStreamRequest, error) {
 		raw := req.Params.Get("streamId")
 		in.StreamId = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateStreamRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -20052,11 +20165,6 @@ func serveUpdateThing(ctx context.Context, ops Operations, req *awsjson.Request,
 	in, err := decodeUpdateThing(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateThingRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateThing(ctx, in)
 	if err != nil {
@@ -20074,6 +20182,11 @@ func decodeUpdateThing(req *awsjson.Request) (*UpdateThingRequest, error) {
 		raw := req.Params.Get("thingName")
 		in.ThingName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateThingRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -20089,11 +20202,6 @@ func serveUpdateThingGroup(ctx context.Context, ops Operations, req *awsjson.Req
 	in, err := decodeUpdateThingGroup(req)
 	if err != nil {
 		return err
-	}
-	var v awsjson.Validator
-	validateUpdateThingGroupRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
 	}
 	out, err := ops.UpdateThingGroup(ctx, in)
 	if err != nil {
@@ -20111,6 +20219,11 @@ func decodeUpdateThingGroup(req *awsjson.Request) (*UpdateThingGroupRequest, err
 		raw := req.Params.Get("thingGroupName")
 		in.ThingGroupName = awsjson.Ptr(raw)
 	}
+	var v awsjson.Validator
+	validateUpdateThingGroupRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
+	}
 	return in, nil
 }
 
@@ -20127,11 +20240,6 @@ func serveUpdateThingGroupsForThing(ctx context.Context, ops Operations, req *aw
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateThingGroupsForThingRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.UpdateThingGroupsForThing(ctx, in)
 	if err != nil {
 		return err
@@ -20143,6 +20251,11 @@ func decodeUpdateThingGroupsForThing(req *awsjson.Request) (*UpdateThingGroupsFo
 	in := new(UpdateThingGroupsForThingRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateUpdateThingGroupsForThingRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -20160,11 +20273,6 @@ func serveUpdateThingType(ctx context.Context, ops Operations, req *awsjson.Requ
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateThingTypeRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.UpdateThingType(ctx, in)
 	if err != nil {
 		return err
@@ -20180,6 +20288,11 @@ func decodeUpdateThingType(req *awsjson.Request) (*UpdateThingTypeRequest, error
 	{
 		raw := req.Params.Get("thingTypeName")
 		in.ThingTypeName = awsjson.Ptr(raw)
+	}
+	var v awsjson.Validator
+	validateUpdateThingTypeRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -20197,11 +20310,6 @@ func serveUpdateTopicRuleDestination(ctx context.Context, ops Operations, req *a
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateUpdateTopicRuleDestinationRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.UpdateTopicRuleDestination(ctx, in)
 	if err != nil {
 		return err
@@ -20213,6 +20321,11 @@ func decodeUpdateTopicRuleDestination(req *awsjson.Request) (*UpdateTopicRuleDes
 	in := new(UpdateTopicRuleDestinationRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateUpdateTopicRuleDestinationRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
@@ -20230,11 +20343,6 @@ func serveValidateSecurityProfileBehaviors(ctx context.Context, ops Operations, 
 	if err != nil {
 		return err
 	}
-	var v awsjson.Validator
-	validateValidateSecurityProfileBehaviorsRequest(&v, "", in)
-	if msg := v.Message(); msg != "" {
-		return newValidationError(msg)
-	}
 	out, err := ops.ValidateSecurityProfileBehaviors(ctx, in)
 	if err != nil {
 		return err
@@ -20246,6 +20354,11 @@ func decodeValidateSecurityProfileBehaviors(req *awsjson.Request) (*ValidateSecu
 	in := new(ValidateSecurityProfileBehaviorsRequest)
 	if err := awsjson.UnmarshalBody(req.Body, in); err != nil {
 		return nil, newValidationError(err.Error())
+	}
+	var v awsjson.Validator
+	validateValidateSecurityProfileBehaviorsRequest(&v, "", in)
+	if msg := v.Message(); msg != "" {
+		return nil, newValidationError(msg)
 	}
 	return in, nil
 }
