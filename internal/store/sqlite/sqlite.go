@@ -40,6 +40,10 @@ type Store struct {
 	writer *sql.DB
 	reader *sql.DB
 	system *system
+	// Prepared statements, by query text, one cache per pool: database/sql keeps
+	// each one prepared on every connection it has run on, and a transaction
+	// reuses the connection's copy, so a query is compiled once per connection.
+	writerStmts, readerStmts stmtCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -105,6 +109,8 @@ func dsn(path, synchronous string, readOnly bool) string {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.readerStmts.close()
+	s.writerStmts.close()
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }
 
@@ -117,7 +123,7 @@ func (s *Store) Update(ctx context.Context, account string, fn func(store.Tx) er
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
-	if err := fn(&tx{q: sqlTx, account: account}); err != nil {
+	if err := fn(&tx{q: sqlTx, account: account, stmts: &s.writerStmts, db: s.writer}); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
@@ -134,7 +140,7 @@ func (s *Store) View(ctx context.Context, account string, fn func(store.ReadTx) 
 		return fmt.Errorf("sqlite: begin read: %w", err)
 	}
 	defer sqlTx.Rollback() //nolint:errcheck // read-only: nothing to keep
-	return fn(&tx{q: sqlTx, account: account})
+	return fn(&tx{q: sqlTx, account: account, stmts: &s.readerStmts, db: s.reader})
 }
 
 // tx is a transaction scoped to one account. Its methods live in the per-family
@@ -142,6 +148,8 @@ func (s *Store) View(ctx context.Context, account string, fn func(store.ReadTx) 
 type tx struct {
 	q       *sql.Tx
 	account string
+	db      *sql.DB
+	stmts   *stmtCache
 }
 
 // Account returns the account the transaction is scoped to.
