@@ -83,7 +83,7 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Credentials, error) {
 	if s == nil {
 		s = new(scratch)
 	}
-	defer v.scratch.Put(s)
+	defer v.release(s)
 
 	a, err := v.parse(r, s)
 	if err != nil {
@@ -108,6 +108,19 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Credentials, error) {
 		return Credentials{}, signatureMismatch()
 	}
 	return creds, nil
+}
+
+// maxScratch is the largest canonical request whose buffers are kept for
+// the next request; an unusually large request's are left to the collector.
+const maxScratch = 64 << 10
+
+// release returns s to the pool without the request data it points to.
+func (v *Verifier) release(s *scratch) {
+	if cap(s.request) > maxScratch || cap(s.query) > maxScratch/64 {
+		return
+	}
+	clear(s.query[:cap(s.query)])
+	v.scratch.Put(s)
 }
 
 // parse reads the claimed signature of r and its canonical query into s.

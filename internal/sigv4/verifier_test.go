@@ -98,8 +98,31 @@ func editQuery(r *http.Request, old, new string) *http.Request {
 	return r
 }
 
+// target is the request the error table signs, then breaks.
+const target = "/things/a%20b?x=1"
+
+// signedGET returns a builder of a GET of target, signed as s says.
+func signedGET(s signing) func(t *testing.T) *http.Request {
+	return func(t *testing.T) *http.Request { return s.request(t, "GET", target, "") }
+}
+
+// editedAuthorization returns a builder of a signed GET of target whose
+// Authorization header has old replaced by new.
+func editedAuthorization(old, new string) func(t *testing.T) *http.Request {
+	return func(t *testing.T) *http.Request {
+		return editAuthorization(signing{}.request(t, "GET", target, ""), old, new)
+	}
+}
+
+// editedPresignedQuery returns a builder of a GET of target presigned for
+// five minutes whose query has old replaced by new.
+func editedPresignedQuery(old, new string) func(t *testing.T) *http.Request {
+	return func(t *testing.T) *http.Request {
+		return editQuery(signing{presign: true, expires: "300"}.request(t, "GET", target, ""), old, new)
+	}
+}
+
 func TestVerifyErrors(t *testing.T) {
-	const target = "/things/a%20b?x=1"
 	mismatch := &Error{CodeInvalidSignature, messageSignatureInvalid}
 	tests := []struct {
 		name    string
@@ -112,7 +135,7 @@ func TestVerifyErrors(t *testing.T) {
 	}{
 		{
 			name:    "valid",
-			request: func(t *testing.T) *http.Request { return signing{}.request(t, "GET", target, "") },
+			request: signedGET(signing{}),
 		},
 		{
 			name: "valid POST with a body",
@@ -171,31 +194,23 @@ func TestVerifyErrors(t *testing.T) {
 			quoted: true,
 		},
 		{
-			name: "unsupported algorithm",
-			request: func(t *testing.T) *http.Request {
-				return editAuthorization(signing{}.request(t, "GET", target, ""), "AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512")
-			},
-			want: &Error{CodeIncompleteSignature, "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'."},
+			name:    "unsupported algorithm",
+			request: editedAuthorization("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512"),
+			want:    &Error{CodeIncompleteSignature, "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'."},
 		},
 		{
-			name: "host not signed",
-			request: func(t *testing.T) *http.Request {
-				return editAuthorization(signing{}.request(t, "GET", target, ""), "SignedHeaders=host;", "SignedHeaders=")
-			},
-			want: &Error{CodeIncompleteSignature, "'Host' must be a 'SignedHeader' in the AWS Authorization."},
+			name:    "host not signed",
+			request: editedAuthorization("SignedHeaders=host;", "SignedHeaders="),
+			want:    &Error{CodeIncompleteSignature, "'Host' must be a 'SignedHeader' in the AWS Authorization."},
 		},
 		{
-			name: "x-amz-date not signed",
-			request: func(t *testing.T) *http.Request {
-				return editAuthorization(signing{}.request(t, "GET", target, ""), ";x-amz-date", "")
-			},
-			want: &Error{CodeIncompleteSignature, "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."},
+			name:    "x-amz-date not signed",
+			request: editedAuthorization(";x-amz-date", ""),
+			want:    &Error{CodeIncompleteSignature, "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."},
 		},
 		{
-			name: "credential without scope",
-			request: func(t *testing.T) *http.Request {
-				return editAuthorization(signing{}.request(t, "GET", target, ""), "/us-east-1/iot/aws4_request", "")
-			},
+			name:    "credential without scope",
+			request: editedAuthorization("/us-east-1/iot/aws4_request", ""),
 			want: &Error{CodeIncompleteSignature, "Credential must have exactly 5 slash-delimited elements, " +
 				"e.g. keyid/date/region/service/term, got 'AKIDTEST/20260101'"},
 		},
@@ -209,69 +224,53 @@ func TestVerifyErrors(t *testing.T) {
 			want: &Error{CodeIncompleteSignature, "Date must be in ISO-8601 'basic format'. Got '2026-01-01T00:35:00Z'. See http://en.wikipedia.org/wiki/ISO_8601"},
 		},
 		{
-			name: "unknown access key",
-			request: func(t *testing.T) *http.Request {
-				return editAuthorization(signing{}.request(t, "GET", target, ""), "AKIDTEST", "AKIDOTHER")
-			},
-			want: &Error{CodeUnrecognizedClient, "The security token included in the request is invalid."},
+			name:    "unknown access key",
+			request: editedAuthorization("AKIDTEST", "AKIDOTHER"),
+			want:    &Error{CodeUnrecognizedClient, "The security token included in the request is invalid."},
 		},
 		{
 			name:    "other region",
-			request: func(t *testing.T) *http.Request { return signing{region: "eu-west-1"}.request(t, "GET", target, "") },
+			request: signedGET(signing{region: "eu-west-1"}),
 			want:    &Error{CodeInvalidSignature, "Credential should be scoped to a valid region, not 'eu-west-1'."},
 		},
 		{
 			name:    "other service",
-			request: func(t *testing.T) *http.Request { return signing{service: "s3"}.request(t, "GET", target, "") },
+			request: signedGET(signing{service: "s3"}),
 			want:    &Error{CodeInvalidSignature, "Credential should be scoped to correct service: 'iot'."},
 		},
 		{
-			name: "other terminator",
-			request: func(t *testing.T) *http.Request {
-				return editAuthorization(signing{}.request(t, "GET", target, ""), "aws4_request", "aws5_request")
-			},
-			want: &Error{CodeInvalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'."},
+			name:    "other terminator",
+			request: editedAuthorization("aws4_request", "aws5_request"),
+			want:    &Error{CodeInvalidSignature, "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'."},
 		},
 		{
-			name: "scope date is not the request date",
-			request: func(t *testing.T) *http.Request {
-				return editAuthorization(signing{}.request(t, "GET", target, ""), "/20260101/", "/20251231/")
-			},
+			name:    "scope date is not the request date",
+			request: editedAuthorization("/20260101/", "/20251231/"),
 			want: &Error{CodeInvalidSignature, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: " +
 				"'20251231' != '20260101', from '20260101T003500Z'."},
 		},
 		{
-			name: "14 minutes old",
-			request: func(t *testing.T) *http.Request {
-				return signing{offset: -14 * time.Minute}.request(t, "GET", target, "")
-			},
+			name:    "14 minutes old",
+			request: signedGET(signing{offset: -14 * time.Minute}),
 		},
 		{
-			name: "14 minutes ahead",
-			request: func(t *testing.T) *http.Request {
-				return signing{offset: 14 * time.Minute}.request(t, "GET", target, "")
-			},
+			name:    "14 minutes ahead",
+			request: signedGET(signing{offset: 14 * time.Minute}),
 		},
 		{
-			name: "20 minutes old",
-			request: func(t *testing.T) *http.Request {
-				return signing{offset: -20 * time.Minute}.request(t, "GET", target, "")
-			},
-			want: &Error{CodeInvalidSignature, "Signature expired: 20260101T001500Z is now earlier than 20260101T002000Z (20260101T003500Z - 15 min.)"},
+			name:    "20 minutes old",
+			request: signedGET(signing{offset: -20 * time.Minute}),
+			want:    &Error{CodeInvalidSignature, "Signature expired: 20260101T001500Z is now earlier than 20260101T002000Z (20260101T003500Z - 15 min.)"},
 		},
 		{
-			name: "20 minutes ahead",
-			request: func(t *testing.T) *http.Request {
-				return signing{offset: 20 * time.Minute}.request(t, "GET", target, "")
-			},
-			want: &Error{CodeInvalidSignature, "Signature not yet current: 20260101T005500Z is still later than 20260101T005000Z (20260101T003500Z + 15 min.)"},
+			name:    "20 minutes ahead",
+			request: signedGET(signing{offset: 20 * time.Minute}),
+			want:    &Error{CodeInvalidSignature, "Signature not yet current: 20260101T005500Z is still later than 20260101T005000Z (20260101T003500Z + 15 min.)"},
 		},
 		{
-			name: "wrong secret",
-			request: func(t *testing.T) *http.Request {
-				return signing{secret: "not-the-secret"}.request(t, "GET", target, "")
-			},
-			want: mismatch,
+			name:    "wrong secret",
+			request: signedGET(signing{secret: "not-the-secret"}),
+			want:    mismatch,
 		},
 		{
 			name: "signature not hex",
@@ -319,7 +318,7 @@ func TestVerifyErrors(t *testing.T) {
 		},
 		{
 			name:    "session token",
-			request: func(t *testing.T) *http.Request { return signing{token: "token/+="}.request(t, "GET", target, "") },
+			request: signedGET(signing{token: "token/+="}),
 		},
 		{
 			name: "Date header instead of X-Amz-Date",
@@ -343,10 +342,8 @@ func TestVerifyErrors(t *testing.T) {
 
 		// Presigned URLs.
 		{
-			name: "presigned",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, expires: "300"}.request(t, "GET", target, "")
-			},
+			name:    "presigned",
+			request: signedGET(signing{presign: true, expires: "300"}),
 		},
 		{
 			name: "presigned with the body's hash",
@@ -356,63 +353,45 @@ func TestVerifyErrors(t *testing.T) {
 			body: "b",
 		},
 		{
-			name: "presigned with a session token",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, expires: "60", token: "a b/c+d"}.request(t, "GET", target, "")
-			},
+			name:    "presigned with a session token",
+			request: signedGET(signing{presign: true, expires: "60", token: "a b/c+d"}),
 		},
 		{
-			name: "presigned without X-Amz-Expires, within the skew",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, offset: -10 * time.Minute}.request(t, "GET", target, "")
-			},
+			name:    "presigned without X-Amz-Expires, within the skew",
+			request: signedGET(signing{presign: true, offset: -10 * time.Minute}),
 		},
 		{
-			name: "presigned without X-Amz-Expires, past the skew",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, offset: -20 * time.Minute}.request(t, "GET", target, "")
-			},
-			want: &Error{CodeInvalidSignature, "Signature expired: 20260101T001500Z is now earlier than 20260101T002000Z (20260101T003500Z - 15 min.)"},
+			name:    "presigned without X-Amz-Expires, past the skew",
+			request: signedGET(signing{presign: true, offset: -20 * time.Minute}),
+			want:    &Error{CodeInvalidSignature, "Signature expired: 20260101T001500Z is now earlier than 20260101T002000Z (20260101T003500Z - 15 min.)"},
 		},
 		{
-			name: "presigned two hours ago for three",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, expires: "10800", offset: -2 * time.Hour}.request(t, "GET", target, "")
-			},
+			name:    "presigned two hours ago for three",
+			request: signedGET(signing{presign: true, expires: "10800", offset: -2 * time.Hour}),
 		},
 		{
-			name: "presigned and expired",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, expires: "300", offset: -10 * time.Minute}.request(t, "GET", target, "")
-			},
-			want: &Error{CodeInvalidSignature, "Signature expired: 20260101T002500Z is now earlier than 20260101T003000Z (20260101T003500Z - 5 min.)"},
+			name:    "presigned and expired",
+			request: signedGET(signing{presign: true, expires: "300", offset: -10 * time.Minute}),
+			want:    &Error{CodeInvalidSignature, "Signature expired: 20260101T002500Z is now earlier than 20260101T003000Z (20260101T003500Z - 5 min.)"},
 		},
 		{
-			name: "presigned for the future",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, expires: "3600", offset: 20 * time.Minute}.request(t, "GET", target, "")
-			},
-			want: &Error{CodeInvalidSignature, "Signature not yet current: 20260101T005500Z is still later than 20260101T005000Z (20260101T003500Z + 15 min.)"},
+			name:    "presigned for the future",
+			request: signedGET(signing{presign: true, expires: "3600", offset: 20 * time.Minute}),
+			want:    &Error{CodeInvalidSignature, "Signature not yet current: 20260101T005500Z is still later than 20260101T005000Z (20260101T003500Z + 15 min.)"},
 		},
 		{
-			name: "presigned with X-Amz-Expires 0",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, expires: "0"}.request(t, "GET", target, "")
-			},
-			want: &Error{CodeIncompleteSignature, "X-Amz-Expires must be a whole number of seconds from 1 to 604800, got '0'."},
+			name:    "presigned with X-Amz-Expires 0",
+			request: signedGET(signing{presign: true, expires: "0"}),
+			want:    &Error{CodeIncompleteSignature, "X-Amz-Expires must be a whole number of seconds from 1 to 604800, got '0'."},
 		},
 		{
-			name: "presigned for more than a week",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, expires: "604801"}.request(t, "GET", target, "")
-			},
-			want: &Error{CodeIncompleteSignature, "X-Amz-Expires must be a whole number of seconds from 1 to 604800, got '604801'."},
+			name:    "presigned for more than a week",
+			request: signedGET(signing{presign: true, expires: "604801"}),
+			want:    &Error{CodeIncompleteSignature, "X-Amz-Expires must be a whole number of seconds from 1 to 604800, got '604801'."},
 		},
 		{
-			name: "presigned for a week",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, expires: "604800"}.request(t, "GET", target, "")
-			},
+			name:    "presigned for a week",
+			request: signedGET(signing{presign: true, expires: "604800"}),
 		},
 		{
 			name: "presigned with parameters missing",
@@ -424,46 +403,34 @@ func TestVerifyErrors(t *testing.T) {
 				"AWS query-string parameters must include 'X-Amz-SignedHeaders'. Re-examine the query-string parameters."},
 		},
 		{
-			name: "presigned with another algorithm",
-			request: func(t *testing.T) *http.Request {
-				return editQuery(signing{presign: true, expires: "300"}.request(t, "GET", target, ""), "X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256")
-			},
-			want: &Error{CodeIncompleteSignature, "X-Amz-Algorithm only supports 'AWS4-HMAC-SHA256', got 'AWS4-ECDSA-P256-SHA256'."},
+			name:    "presigned with another algorithm",
+			request: editedPresignedQuery("X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Algorithm=AWS4-ECDSA-P256-SHA256"),
+			want:    &Error{CodeIncompleteSignature, "X-Amz-Algorithm only supports 'AWS4-HMAC-SHA256', got 'AWS4-ECDSA-P256-SHA256'."},
 		},
 		{
-			name: "presigned without host signed",
-			request: func(t *testing.T) *http.Request {
-				return editQuery(signing{presign: true, expires: "300"}.request(t, "GET", target, ""), "X-Amz-SignedHeaders=host", "X-Amz-SignedHeaders=x-amz-date")
-			},
-			want: &Error{CodeIncompleteSignature, "'Host' must be a 'SignedHeader' in the AWS Authorization."},
+			name:    "presigned without host signed",
+			request: editedPresignedQuery("X-Amz-SignedHeaders=host", "X-Amz-SignedHeaders=x-amz-date"),
+			want:    &Error{CodeIncompleteSignature, "'Host' must be a 'SignedHeader' in the AWS Authorization."},
 		},
 		{
-			name: "presigned with a parameter changed",
-			request: func(t *testing.T) *http.Request {
-				return editQuery(signing{presign: true, expires: "300"}.request(t, "GET", target, ""), "x=1", "x=2")
-			},
-			want: mismatch,
+			name:    "presigned with a parameter changed",
+			request: editedPresignedQuery("x=1", "x=2"),
+			want:    mismatch,
 		},
 		{
-			name: "presigned with the expiry extended",
-			request: func(t *testing.T) *http.Request {
-				return editQuery(signing{presign: true, expires: "300"}.request(t, "GET", target, ""), "X-Amz-Expires=300", "X-Amz-Expires=3000")
-			},
-			want: mismatch,
+			name:    "presigned with the expiry extended",
+			request: editedPresignedQuery("X-Amz-Expires=300", "X-Amz-Expires=3000"),
+			want:    mismatch,
 		},
 		{
-			name: "presigned for another region",
-			request: func(t *testing.T) *http.Request {
-				return signing{presign: true, expires: "300", region: "us-west-2"}.request(t, "GET", target, "")
-			},
-			want: &Error{CodeInvalidSignature, "Credential should be scoped to a valid region, not 'us-west-2'."},
+			name:    "presigned for another region",
+			request: signedGET(signing{presign: true, expires: "300", region: "us-west-2"}),
+			want:    &Error{CodeInvalidSignature, "Credential should be scoped to a valid region, not 'us-west-2'."},
 		},
 		{
-			name: "presigned with an unknown key",
-			request: func(t *testing.T) *http.Request {
-				return editQuery(signing{presign: true, expires: "300"}.request(t, "GET", target, ""), "AKIDTEST", "AKIDOTHER")
-			},
-			want: &Error{CodeUnrecognizedClient, "The security token included in the request is invalid."},
+			name:    "presigned with an unknown key",
+			request: editedPresignedQuery("AKIDTEST", "AKIDOTHER"),
+			want:    &Error{CodeUnrecognizedClient, "The security token included in the request is invalid."},
 		},
 	}
 	for _, tt := range tests {
