@@ -20,6 +20,9 @@ func (r resourceSet) contains(s []elem) bool {
 // statement and not taken away by any Deny statement (an explicit Deny wins).
 type access struct {
 	allow, deny []resourceSet
+	// statements names the statements and how they were compiled; equal
+	// values mean equal access.
+	statements string
 }
 
 // permits reports whether the resource s is allowed and not denied.
@@ -132,9 +135,9 @@ func (s *search) step(from posState, sym elem) posState {
 func (s *search) symbols(state posState) []elem {
 	syms := []elem{'/', otherSymbol}
 	for i, p := range s.patterns {
-		for pos, e := range p {
-			if state[i].has(pos) && !e.isWildcard() && !slices.Contains(syms, e) {
-				syms = append(syms, e)
+		for pos := range state[i].all() {
+			if pos < len(p) && !p[pos].isWildcard() && !slices.Contains(syms, p[pos]) {
+				syms = append(syms, p[pos])
 			}
 		}
 	}

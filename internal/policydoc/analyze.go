@@ -1,6 +1,9 @@
 package policydoc
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Analysis is what the two IoT-policy audit checks find in one document.
 type Analysis struct {
@@ -41,13 +44,16 @@ func Analyze(doc *Document) Analysis {
 // analyzer compiles the statements of one document for the analyses.
 type analyzer struct {
 	doc *Document
+	// verdicts memoizes broadness by target scope and the statements granting
+	// and denying, which many actions share.
+	verdicts map[string]bool
 	// variables gives each policy variable (by lower-case name) its own
 	// symbol: a value fixed for the connection, unknown to the analysis.
 	variables map[string]elem
 }
 
 func newAnalyzer(doc *Document) *analyzer {
-	return &analyzer{doc: doc, variables: map[string]elem{}}
+	return &analyzer{doc: doc, variables: map[string]elem{}, verdicts: map[string]bool{}}
 }
 
 // access gathers what the document grants for an action. clientIDIsFree says
@@ -62,9 +68,12 @@ func (a *analyzer) access(action string, clientIDIsFree, conditionalDenies bool)
 		switch {
 		case !s.covers(action):
 		case s.Effect == Allow:
-			acc.allow = append(acc.allow, a.resources(s, clientIDIsFree && !s.requiresAttachedThing()))
+			wildcard := clientIDIsFree && !s.requiresAttachedThing()
+			acc.allow = append(acc.allow, a.resources(s, wildcard))
+			acc.statements += fmt.Sprintf("a%d%t,", i, wildcard)
 		case conditionalDenies || len(s.Conditions) == 0:
 			acc.deny = append(acc.deny, a.resources(s, false))
+			acc.statements += fmt.Sprintf("d%d,", i)
 		}
 	}
 	return acc

@@ -1,6 +1,8 @@
 package policydoc
 
 import (
+	"iter"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -120,8 +122,8 @@ func (p pattern) start() posSet {
 // step fills to with the positions reachable from from by reading sym.
 func (p pattern) step(from, to posSet, sym elem) {
 	to.clear()
-	for i := range len(p) {
-		if !from.has(i) {
+	for i := range from.all() {
+		if i == len(p) {
 			continue
 		}
 		switch e := p[i]; {
@@ -140,9 +142,9 @@ func (p pattern) step(from, to posSet, sym elem) {
 
 // closure adds the positions after runs, which may match nothing.
 func (p pattern) closure(set posSet) {
-	for i, e := range p {
-		if set.has(i) && (e == anyRun || e == runNoSlash) {
-			set.add(i + 1)
+	for i := range set.all() {
+		for j := i; j < len(p) && (p[j] == anyRun || p[j] == runNoSlash); j++ {
+			set.add(j + 1)
 		}
 	}
 }
@@ -160,6 +162,21 @@ func (s posSet) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
 func (s posSet) clear() {
 	for i := range s {
 		s[i] = 0
+	}
+}
+
+// all yields the positions in the set, in increasing order.
+func (s posSet) all() iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for w, word := range s {
+			for word != 0 {
+				bit := bits.TrailingZeros64(word)
+				if !yield(w*64 + bit) {
+					return
+				}
+				word &^= 1 << bit
+			}
+		}
 	}
 }
 

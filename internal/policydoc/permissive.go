@@ -16,6 +16,7 @@ const (
 // when it reaches one of them.
 type dataPlaneAction struct {
 	name  string
+	scope string // names broad, for memoizing
 	broad []pattern
 }
 
@@ -32,25 +33,26 @@ type dataPlaneAction struct {
 // iot:ListNamedShadowsForThing, iot:DeleteConnection); the last three accept
 // no resource but "*", so no policy could pass if they counted.
 var dataPlaneActions = []dataPlaneAction{
-	{subscribeAction, slices.Concat(deviceSegment("topicfilter/$aws/things/"), mqttWildcardFilters())},
-	{connectAction, anyClient()},
-	{"iot:GetThingShadow", deviceSegment("thing/")},
-	{"iot:DeleteThingShadow", deviceSegment("thing/")},
-	{"iot:UpdateThingShadow", deviceSegment("thing/")},
-	{"iot:Publish", deviceSegment("topic/$aws/things/")},
-	{"iot:DescribeJobExecution", deviceSegment("thing/")},
-	{"iot:GetPendingJobExecutions", deviceSegment("thing/")},
-	{"iot:StartNextPendingJobExecution", deviceSegment("thing/")},
-	{"iot:UpdateJobExecution", deviceSegment("thing/")},
-	{"iotjobsdata:DescribeJobExecution", deviceSegment("thing/")},
-	{"iotjobsdata:GetPendingJobExecutions", deviceSegment("thing/")},
-	{"iotjobsdata:StartNextPendingJobExecution", deviceSegment("thing/")},
-	{"iotjobsdata:UpdateJobExecution", deviceSegment("thing/")},
+	{subscribeAction, "topicfilter", slices.Concat(deviceSegment("topicfilter/$aws/things/"), mqttWildcardFilters())},
+	connectBroadness(),
+	{"iot:GetThingShadow", "thing", deviceSegment("thing/")},
+	{"iot:DeleteThingShadow", "thing", deviceSegment("thing/")},
+	{"iot:UpdateThingShadow", "thing", deviceSegment("thing/")},
+	{"iot:Publish", "topic", deviceSegment("topic/$aws/things/")},
+	{"iot:DescribeJobExecution", "thing", deviceSegment("thing/")},
+	{"iot:GetPendingJobExecutions", "thing", deviceSegment("thing/")},
+	{"iot:StartNextPendingJobExecution", "thing", deviceSegment("thing/")},
+	{"iot:UpdateJobExecution", "thing", deviceSegment("thing/")},
+	{"iotjobsdata:DescribeJobExecution", "thing", deviceSegment("thing/")},
+	{"iotjobsdata:GetPendingJobExecutions", "thing", deviceSegment("thing/")},
+	{"iotjobsdata:StartNextPendingJobExecution", "thing", deviceSegment("thing/")},
+	{"iotjobsdata:UpdateJobExecution", "thing", deviceSegment("thing/")},
 }
 
-// anyClient returns the client ids only a wildcard can produce.
-func anyClient() []pattern {
-	return []pattern{concat(literal("client/"), pattern{anyRun, mark, anyRun})}
+// connectBroadness is iot:Connect's entry: client ids only a wildcard can
+// produce.
+func connectBroadness() dataPlaneAction {
+	return dataPlaneAction{connectAction, "client", []pattern{concat(literal("client/"), pattern{anyRun, mark, anyRun})}}
 }
 
 // deviceSegment returns the resources "<prefix><name>" and
@@ -89,18 +91,26 @@ func mqttWildcardFilters() []pattern {
 // conditions take their resources away first (an explicit Deny wins); one with
 // a condition might not apply, so it takes nothing away.
 func (a *analyzer) broadActions() []string {
-	connectIsBroad := a.access(connectAction, true, false).permitsSome(anyClient())
+	connectIsBroad := a.isBroad(connectBroadness(), true)
 	var broad []string
 	for _, action := range dataPlaneActions {
-		isBroad := connectIsBroad
-		if action.name != connectAction {
-			isBroad = a.access(action.name, connectIsBroad, false).permitsSome(action.broad)
-		}
-		if isBroad {
+		// The client-id rule lets Connect be decided first, once.
+		if a.isBroad(action, connectIsBroad || action.name == connectAction) {
 			broad = append(broad, action.name)
 		}
 	}
 	return broad
+}
+
+func (a *analyzer) isBroad(action dataPlaneAction, clientIDIsFree bool) bool {
+	acc := a.access(action.name, clientIDIsFree, false)
+	key := action.scope + ":" + acc.statements
+	verdict, ok := a.verdicts[key]
+	if !ok {
+		verdict = acc.permitsSome(action.broad)
+		a.verdicts[key] = verdict
+	}
+	return verdict
 }
 
 // BroadAccessMessage is the reasonForNonCompliance of an
