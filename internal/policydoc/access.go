@@ -32,7 +32,7 @@ func (a access) permits(s []elem) bool {
 }
 
 // maxSearchStates bounds the search of permitsSome. Real documents need a few
-// hundred states; a document built to need more is reported as permitting,
+// dozen states; a document built to need more is reported as permitting,
 // since an audit had better raise a doubtful finding than hide one.
 const maxSearchStates = 4096
 
