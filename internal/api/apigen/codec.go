@@ -365,11 +365,11 @@ func (g *gen) headerItem(mem *Member, expr string, inList bool) (string, error) 
 	case "timestamp":
 		switch g.headerTimeFormat(mem) {
 		case "iso8601":
-			return "awsjson.FormatISO8601(" + v + ".Time)", nil
+			return "awsjson.FormatISO8601(" + expr + ".Time)", nil
 		case "unixTimestamp":
-			return "awsjson.FormatEpoch(" + v + ".Time)", nil
+			return "awsjson.FormatEpoch(" + expr + ".Time)", nil
 		}
-		return "awsjson.FormatHTTPDate(" + v + ".Time)", nil
+		return "awsjson.FormatHTTPDate(" + expr + ".Time)", nil
 	case "blob":
 		return "base64.StdEncoding.EncodeToString(" + v + ")", nil
 	}
@@ -378,8 +378,8 @@ func (g *gen) headerItem(mem *Member, expr string, inList bool) (string, error) 
 
 // genCodecTables writes the tables Config.Codecs asks for.
 func (g *gen) genCodecTables() {
-	lp := localPrefix(g.cfg.Prefix)
-	g.p("var %scodecs = map[string]awsjson.Codec{\n", lp)
+	lp, pre := localPrefix(g.cfg.Prefix), g.cfg.Prefix
+	g.p("// %sCodecs holds the codec of every operation, by operation name.\nvar %sCodecs = map[string]awsjson.Codec{\n", pre, pre)
 	for _, op := range g.ops {
 		name := exported(op.Name)
 		g.p("%q: {\nDecode: func(req *awsjson.Request) (any, error) { return %sdecode%s(req) },\n", op.Name, lp, name)
@@ -392,7 +392,7 @@ func (g *gen) genCodecTables() {
 		g.p("Encode: func(w http.ResponseWriter, out any) error { return %sencode%s(w, out.(*%s)) },\n},\n", lp, name, out)
 	}
 	g.p("}\n\n")
-	g.p("var %sexceptions = map[string]func() awsjson.APIError{\n", lp)
+	g.p("// %sExceptions makes every exception of the model, by error code.\nvar %sExceptions = map[string]func() awsjson.APIError{\n", pre, pre)
 	for _, name := range g.structs {
 		if g.m.Shapes[name].Exception {
 			g.p("%q: func() awsjson.APIError { return new(%s) },\n", g.errorCode(name), g.typeName(name))

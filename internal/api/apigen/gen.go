@@ -22,9 +22,9 @@ type Config struct {
 	ValidationError string
 	// Source names the model in the header comment.
 	Source string
-	// Codecs adds unexported tables of every operation's awsjson.Codec and of a
-	// constructor for every exception by error code, for harnesses that drive all
-	// operations alike.
+	// Codecs adds <Prefix>Codecs, every operation's awsjson.Codec by operation
+	// name, and <Prefix>Exceptions, a constructor of every exception by error
+	// code, for harnesses that drive all operations alike.
 	Codecs bool
 }
 
@@ -177,6 +177,9 @@ func (g *gen) collect() error {
 	g.structs = sortedKeys(seenStruct)
 	g.enums = sortedKeys(seenEnum)
 	reserved := map[string]bool{"Operations": true, "Unimplemented": true, "Routes": true}
+	if g.cfg.Codecs {
+		reserved["Codecs"], reserved["Exceptions"] = true, true
+	}
 	for _, n := range append(append([]string{}, g.structs...), g.enums...) {
 		if reserved[exported(n)] {
 			return fmt.Errorf("shape %s collides with a generated identifier", n)
