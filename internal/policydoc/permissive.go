@@ -35,24 +35,30 @@ type dataPlaneAction struct {
 var dataPlaneActions = []dataPlaneAction{
 	{subscribeAction, "topicfilter", slices.Concat(deviceSegment("topicfilter/$aws/things/"), mqttWildcardFilters())},
 	connectBroadness(),
-	{"iot:GetThingShadow", "thing", deviceSegment("thing/")},
-	{"iot:DeleteThingShadow", "thing", deviceSegment("thing/")},
-	{"iot:UpdateThingShadow", "thing", deviceSegment("thing/")},
+	onThings("iot:GetThingShadow"),
+	onThings("iot:DeleteThingShadow"),
+	onThings("iot:UpdateThingShadow"),
 	{"iot:Publish", "topic", deviceSegment("topic/$aws/things/")},
-	{"iot:DescribeJobExecution", "thing", deviceSegment("thing/")},
-	{"iot:GetPendingJobExecutions", "thing", deviceSegment("thing/")},
-	{"iot:StartNextPendingJobExecution", "thing", deviceSegment("thing/")},
-	{"iot:UpdateJobExecution", "thing", deviceSegment("thing/")},
-	{"iotjobsdata:DescribeJobExecution", "thing", deviceSegment("thing/")},
-	{"iotjobsdata:GetPendingJobExecutions", "thing", deviceSegment("thing/")},
-	{"iotjobsdata:StartNextPendingJobExecution", "thing", deviceSegment("thing/")},
-	{"iotjobsdata:UpdateJobExecution", "thing", deviceSegment("thing/")},
+	onThings("iot:DescribeJobExecution"),
+	onThings("iot:GetPendingJobExecutions"),
+	onThings("iot:StartNextPendingJobExecution"),
+	onThings("iot:UpdateJobExecution"),
+	onThings("iotjobsdata:DescribeJobExecution"),
+	onThings("iotjobsdata:GetPendingJobExecutions"),
+	onThings("iotjobsdata:StartNextPendingJobExecution"),
+	onThings("iotjobsdata:UpdateJobExecution"),
 }
 
 // connectBroadness is iot:Connect's entry: client ids only a wildcard can
 // produce.
 func connectBroadness() dataPlaneAction {
 	return dataPlaneAction{connectAction, "client", []pattern{concat(literal("client/"), pattern{anyRun, mark, anyRun})}}
+}
+
+// onThings is the entry of a shadow or job-execution action, whose resource
+// is a thing: "thing/<name>" or, for a named shadow, "thing/<name>/<shadow>".
+func onThings(name string) dataPlaneAction {
+	return dataPlaneAction{name, "thing", deviceSegment("thing/")}
 }
 
 // deviceSegment returns the resources "<prefix><name>" and
