@@ -170,10 +170,16 @@ func (rt *Router[O]) Match(r *http.Request) (route *Route[O], params Params, ok 
 			params = params[:len(params)-1]
 		}
 		if n.greedy != nil {
-			rest, err := url.PathUnescape(strings.Join(segs[i:], "/"))
-			if err == nil && rest != "" {
-				params = append(params, Param{n.greedy.name, rest})
-				if walk(n.greedy, len(segs)) {
+			// A greedy label takes one segment or more: the fewest that let the
+			// rest of the path match what follows it, so that a literal after it
+			// is honoured.
+			for end := i + 1; end <= len(segs); end++ {
+				value, err := url.PathUnescape(strings.Join(segs[i:end], "/"))
+				if err != nil || value == "" {
+					continue
+				}
+				params = append(params, Param{n.greedy.name, value})
+				if walk(n.greedy, end) {
 					return true
 				}
 				params = params[:len(params)-1]
