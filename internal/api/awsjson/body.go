@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -220,7 +222,7 @@ func decodeMap(raw []byte, v reflect.Value, path string) error {
 		return err
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(entries))
-	for _, k := range sortedKeys(entries) {
+	for _, k := range slices.Sorted(maps.Keys(entries)) {
 		item := entries[k]
 		if item[0] == 'n' {
 			continue // a map of the protocol is dense: a null value is dropped
@@ -380,13 +382,4 @@ func appendMap(b []byte, v reflect.Value) ([]byte, error) {
 func appendString(b []byte, s string) []byte {
 	raw, _ := json.Marshal(s) // a string always marshals
 	return append(b, raw...)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

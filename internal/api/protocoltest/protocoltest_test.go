@@ -67,23 +67,28 @@ func TestGeneratedCodeMatchesSuites(t *testing.T) {
 // Every serialized request routes to its operation and decodes, through the
 // generated code, into the case's parameters.
 func TestInputCases(t *testing.T) {
+	runCases(t, suite.InputFile, "In", checkInput)
+}
+
+// runCases runs check on every case of a suite but the skipped ones, and logs
+// how many pass.
+func runCases(t *testing.T, file, prefix string, check func(*testing.T, *suite.Group, unit, *suite.Case)) {
 	all := units()
 	passed := 0
-	for _, g := range loadSuite(t, suite.InputFile, "In") {
-		u := all[g.Prefix]
+	for _, g := range loadSuite(t, file, prefix) {
 		for _, c := range g.Cases {
 			t.Run(c.ID, func(t *testing.T) {
 				if reason, ok := skipped[c.ID]; ok {
 					t.Skip(reason)
 				}
-				checkInput(t, g, u, c)
+				check(t, g, all[g.Prefix], c)
 				if !t.Failed() {
 					passed++
 				}
 			})
 		}
 	}
-	t.Logf("%d input cases pass", passed)
+	t.Logf("%d cases of %s pass", passed, file)
 }
 
 func checkInput(t *testing.T, g *suite.Group, u unit, c *suite.Case) {
@@ -135,27 +140,13 @@ func checkInput(t *testing.T, g *suite.Group, u unit, c *suite.Case) {
 // every error renders through awsjson.WriteError into the case's status, error
 // code and members.
 func TestOutputCases(t *testing.T) {
-	all := units()
-	passed := 0
-	for _, g := range loadSuite(t, suite.OutputFile, "Out") {
-		u := all[g.Prefix]
-		for _, c := range g.Cases {
-			t.Run(c.ID, func(t *testing.T) {
-				if reason, ok := skipped[c.ID]; ok {
-					t.Skip(reason)
-				}
-				if c.ErrorCode != "" {
-					checkError(t, g, u, c)
-				} else {
-					checkOutput(t, g, u, c)
-				}
-				if !t.Failed() {
-					passed++
-				}
-			})
+	runCases(t, suite.OutputFile, "Out", func(t *testing.T, g *suite.Group, u unit, c *suite.Case) {
+		if c.ErrorCode != "" {
+			checkError(t, g, u, c)
+		} else {
+			checkOutput(t, g, u, c)
 		}
-	}
-	t.Logf("%d output cases pass", passed)
+	})
 }
 
 func checkOutput(t *testing.T, g *suite.Group, u unit, c *suite.Case) {
