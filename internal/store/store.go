@@ -36,6 +36,8 @@ type ReadTx interface {
 	CertificateReader
 	PolicyReader
 	SettingsReader
+	AuditReader
+	AuditDataReader
 }
 
 // Tx reads and writes one account's data inside a transaction.
@@ -45,6 +47,8 @@ type Tx interface {
 	CertificateWriter
 	PolicyWriter
 	SettingsWriter
+	AuditWriter
+	AuditDataWriter
 }
 
 // System manages accounts, access keys and installation settings.
