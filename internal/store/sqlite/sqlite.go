@@ -123,7 +123,9 @@ func (s *Store) Update(ctx context.Context, account string, fn func(store.Tx) er
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
-	if err := fn(&tx{q: sqlTx, account: account, stmts: &s.writerStmts, db: s.writer}); err != nil {
+	t := &tx{q: sqlTx, account: account, stmts: &s.writerStmts}
+	defer func() { s.writerStmts.prepare(s.writer, t.unprepared) }()
+	if err := fn(t); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}
@@ -139,8 +141,11 @@ func (s *Store) View(ctx context.Context, account string, fn func(store.ReadTx) 
 	if err != nil {
 		return fmt.Errorf("sqlite: begin read: %w", err)
 	}
-	defer sqlTx.Rollback() //nolint:errcheck // read-only: nothing to keep
-	return fn(&tx{q: sqlTx, account: account, stmts: &s.readerStmts, db: s.reader})
+	t := &tx{q: sqlTx, account: account, stmts: &s.readerStmts}
+	err = fn(t)
+	_ = sqlTx.Rollback() // read-only: nothing to keep
+	s.readerStmts.prepare(s.reader, t.unprepared)
+	return err
 }
 
 // tx is a transaction scoped to one account. Its methods live in the per-family
@@ -148,8 +153,9 @@ func (s *Store) View(ctx context.Context, account string, fn func(store.ReadTx) 
 type tx struct {
 	q       *sql.Tx
 	account string
-	db      *sql.DB
 	stmts   *stmtCache
+	// unprepared are the queries this transaction ran before they were prepared.
+	unprepared []string
 }
 
 // Account returns the account the transaction is scoped to.

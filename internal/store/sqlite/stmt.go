@@ -6,24 +6,39 @@ import (
 	"sync"
 )
 
-// stmtCache holds prepared statements by query text.
+// stmtCache holds prepared statements by query text. database/sql keeps a
+// statement prepared on every connection it has run on, and a transaction reuses
+// its connection's copy, so a query is compiled once per connection.
+//
+// A statement is never prepared on the pool from inside a transaction: that
+// waits for a free connection, and the writer pool has only the one the
+// transaction holds. A transaction that meets a new query runs it unprepared and
+// notes it; the query is prepared once the transaction has ended.
 type stmtCache struct {
 	m sync.Map // query -> *sql.Stmt
 }
 
-func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+func (c *stmtCache) lookup(query string) *sql.Stmt {
 	if s, ok := c.m.Load(query); ok {
-		return s.(*sql.Stmt), nil
+		return s.(*sql.Stmt)
 	}
-	s, err := db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
+	return nil
+}
+
+// prepare prepares the queries a finished transaction met for the first time.
+func (c *stmtCache) prepare(db *sql.DB, queries []string) {
+	for _, q := range queries {
+		if c.lookup(q) != nil {
+			continue
+		}
+		s, err := db.PrepareContext(context.Background(), q)
+		if err != nil {
+			continue // the query's own error surfaces where it runs
+		}
+		if _, loaded := c.m.LoadOrStore(q, s); loaded {
+			s.Close()
+		}
 	}
-	if prev, loaded := c.m.LoadOrStore(query, s); loaded {
-		s.Close()
-		return prev.(*sql.Stmt), nil
-	}
-	return s, nil
 }
 
 func (c *stmtCache) close() {
@@ -33,41 +48,37 @@ func (c *stmtCache) close() {
 	})
 }
 
-// stmt returns the transaction's handle on the prepared statement for query.
-func (t *tx) stmt(query string) (*sql.Stmt, error) {
-	s, err := t.stmts.get(context.Background(), t.db, query)
-	if err != nil {
-		return nil, err
+// stmt returns the transaction's handle on the prepared statement for query, or
+// nil when it is not prepared yet.
+func (t *tx) stmt(query string) *sql.Stmt {
+	if s := t.stmts.lookup(query); s != nil {
+		return t.q.Stmt(s)
 	}
-	return t.q.Stmt(s), nil
+	t.unprepared = append(t.unprepared, query)
+	return nil
 }
 
-// queryRow runs a prepared single-row query in the transaction. Use it, query
-// and exec for every statement of the store's hot paths.
+// queryRow runs a single-row query in the transaction, prepared once per
+// connection. Use queryRow, query and exec for every statement of the store.
 func (t *tx) queryRow(query string, args ...any) *sql.Row {
-	s, err := t.stmt(query)
-	if err != nil {
-		// sql.Row carries no constructor for an error; run the query unprepared so
-		// the caller sees the same error from Scan.
-		return t.q.QueryRow(query, args...)
+	if s := t.stmt(query); s != nil {
+		return s.QueryRow(args...)
 	}
-	return s.QueryRow(args...)
+	return t.q.QueryRow(query, args...)
 }
 
-// query runs a prepared query in the transaction.
+// query runs a query in the transaction, prepared once per connection.
 func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
-	s, err := t.stmt(query)
-	if err != nil {
-		return nil, err
+	if s := t.stmt(query); s != nil {
+		return s.Query(args...)
 	}
-	return s.Query(args...)
+	return t.q.Query(query, args...)
 }
 
-// exec runs a prepared statement in the transaction.
+// exec runs a statement in the transaction, prepared once per connection.
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
-	s, err := t.stmt(query)
-	if err != nil {
-		return nil, err
+	if s := t.stmt(query); s != nil {
+		return s.Exec(args...)
 	}
-	return s.Exec(args...)
+	return t.q.Exec(query, args...)
 }
