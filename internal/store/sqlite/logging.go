@@ -11,13 +11,13 @@ import (
 
 func (t *tx) LoggingOptions(ctx context.Context) (iot.LoggingOptions, error) {
 	var o iot.LoggingOptions
-	err := t.q.QueryRowContext(ctx, `SELECT role_arn, log_level FROM logging_options WHERE account_id = ?`, t.account).
+	err := t.queryRow(`SELECT role_arn, log_level FROM logging_options WHERE account_id = ?`, t.account).
 		Scan(&o.RoleARN, &o.LogLevel)
 	return o, notFound(err)
 }
 
 func (t *tx) PutLoggingOptions(ctx context.Context, o iot.LoggingOptions) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO logging_options (account_id, role_arn, log_level) VALUES (?, ?, ?)
+	_, err := t.exec(`INSERT INTO logging_options (account_id, role_arn, log_level) VALUES (?, ?, ?)
 		ON CONFLICT (account_id) DO UPDATE SET role_arn = excluded.role_arn, log_level = excluded.log_level`,
 		t.account, o.RoleARN, string(o.LogLevel))
 	return err
@@ -34,7 +34,7 @@ type logEventConfiguration struct {
 func (t *tx) V2LoggingOptions(ctx context.Context) (iot.V2LoggingOptions, error) {
 	var o iot.V2LoggingOptions
 	var events string
-	err := t.q.QueryRowContext(ctx, `SELECT role_arn, default_log_level, disable_all_logs, event_configurations
+	err := t.queryRow(`SELECT role_arn, default_log_level, disable_all_logs, event_configurations
 		FROM v2_logging_options WHERE account_id = ?`, t.account).
 		Scan(&o.RoleARN, &o.DefaultLogLevel, &o.DisableAllLogs, &events)
 	if err != nil {
@@ -61,7 +61,7 @@ func (t *tx) PutV2LoggingOptions(ctx context.Context, o iot.V2LoggingOptions) er
 	if err != nil {
 		return err
 	}
-	_, err = t.q.ExecContext(ctx, `INSERT INTO v2_logging_options (account_id, role_arn, default_log_level, disable_all_logs, event_configurations)
+	_, err = t.exec(`INSERT INTO v2_logging_options (account_id, role_arn, default_log_level, disable_all_logs, event_configurations)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (account_id) DO UPDATE SET role_arn = excluded.role_arn, default_log_level = excluded.default_log_level,
 			disable_all_logs = excluded.disable_all_logs, event_configurations = excluded.event_configurations`,
@@ -71,7 +71,7 @@ func (t *tx) PutV2LoggingOptions(ctx context.Context, o iot.V2LoggingOptions) er
 
 func (t *tx) V2LoggingLevels(ctx context.Context, targetType iot.LogTargetType, p store.Page) ([]iot.LogTargetConfiguration, bool, error) {
 	afterType, afterName, _ := strings.Cut(p.After, "/")
-	rows, err := t.q.QueryContext(ctx, `SELECT target_type, target_name, log_level FROM v2_logging_levels
+	rows, err := t.query(`SELECT target_type, target_name, log_level FROM v2_logging_levels
 		WHERE account_id = ?1 AND (?2 = '' OR target_type = ?2) AND (target_type, target_name) > (?3, ?4)
 		ORDER BY target_type, target_name LIMIT ?5`,
 		t.account, string(targetType), afterType, afterName, p.Limit+1)
@@ -96,19 +96,19 @@ func (t *tx) V2LoggingLevels(ctx context.Context, targetType iot.LogTargetType, 
 
 func (t *tx) CountV2LoggingLevels(ctx context.Context) (int, error) {
 	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM v2_logging_levels WHERE account_id = ?`, t.account).Scan(&n)
+	err := t.queryRow(`SELECT COUNT(*) FROM v2_logging_levels WHERE account_id = ?`, t.account).Scan(&n)
 	return n, err
 }
 
 func (t *tx) PutV2LoggingLevel(ctx context.Context, c iot.LogTargetConfiguration) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO v2_logging_levels (account_id, target_type, target_name, log_level) VALUES (?, ?, ?, ?)
+	_, err := t.exec(`INSERT INTO v2_logging_levels (account_id, target_type, target_name, log_level) VALUES (?, ?, ?, ?)
 		ON CONFLICT (account_id, target_type, target_name) DO UPDATE SET log_level = excluded.log_level`,
 		t.account, string(c.Target.Type), c.Target.Name, string(c.Level))
 	return err
 }
 
 func (t *tx) DeleteV2LoggingLevel(ctx context.Context, target iot.LogTarget) error {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM v2_logging_levels WHERE account_id = ? AND target_type = ? AND target_name = ?`,
+	res, err := t.exec(`DELETE FROM v2_logging_levels WHERE account_id = ? AND target_type = ? AND target_name = ?`,
 		t.account, string(target.Type), target.Name)
 	return deleted(res, err)
 }

@@ -22,7 +22,7 @@ func scanRoleAlias(row interface{ Scan(...any) error }) (iot.RoleAlias, error) {
 }
 
 func (t *tx) RoleAlias(ctx context.Context, alias string) (iot.RoleAlias, error) {
-	a, err := scanRoleAlias(t.q.QueryRowContext(ctx, `SELECT `+roleAliasColumns+` FROM role_aliases WHERE account_id = ? AND alias = ?`,
+	a, err := scanRoleAlias(t.queryRow(`SELECT `+roleAliasColumns+` FROM role_aliases WHERE account_id = ? AND alias = ?`,
 		t.account, alias))
 	return a, notFound(err)
 }
@@ -31,10 +31,10 @@ func (t *tx) RoleAliases(ctx context.Context, descending bool, p store.Page) ([]
 	var rows *sql.Rows
 	var err error
 	if descending {
-		rows, err = t.q.QueryContext(ctx, `SELECT `+roleAliasColumns+` FROM role_aliases
+		rows, err = t.query(`SELECT `+roleAliasColumns+` FROM role_aliases
 			WHERE account_id = ?1 AND (?2 = '' OR alias < ?2) ORDER BY alias DESC LIMIT ?3`, t.account, p.After, p.Limit+1)
 	} else {
-		rows, err = t.q.QueryContext(ctx, `SELECT `+roleAliasColumns+` FROM role_aliases
+		rows, err = t.query(`SELECT `+roleAliasColumns+` FROM role_aliases
 			WHERE account_id = ? AND alias > ? ORDER BY alias LIMIT ?`, t.account, p.After, p.Limit+1)
 	}
 	if err != nil {
@@ -58,12 +58,12 @@ func (t *tx) RoleAliases(ctx context.Context, descending bool, p store.Page) ([]
 
 func (t *tx) CountRoleAliases(ctx context.Context) (int, error) {
 	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM role_aliases WHERE account_id = ?`, t.account).Scan(&n)
+	err := t.queryRow(`SELECT COUNT(*) FROM role_aliases WHERE account_id = ?`, t.account).Scan(&n)
 	return n, err
 }
 
 func (t *tx) PutRoleAlias(ctx context.Context, a iot.RoleAlias) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO role_aliases (account_id, `+roleAliasColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)
+	_, err := t.exec(`INSERT INTO role_aliases (account_id, `+roleAliasColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account_id, alias) DO UPDATE SET role_arn = excluded.role_arn,
 			credential_duration_seconds = excluded.credential_duration_seconds, owner = excluded.owner,
 			created_at = excluded.created_at, updated_at = excluded.updated_at`,
@@ -72,7 +72,7 @@ func (t *tx) PutRoleAlias(ctx context.Context, a iot.RoleAlias) error {
 }
 
 func (t *tx) DeleteRoleAlias(ctx context.Context, alias string) error {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM role_aliases WHERE account_id = ? AND alias = ?`, t.account, alias)
+	res, err := t.exec(`DELETE FROM role_aliases WHERE account_id = ? AND alias = ?`, t.account, alias)
 	return deleted(res, err)
 }
 

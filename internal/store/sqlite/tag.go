@@ -8,7 +8,7 @@ import (
 )
 
 func (t *tx) Tags(ctx context.Context, resourceARN string) ([]iot.Tag, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT key, value FROM tags WHERE account_id = ? AND resource_arn = ? ORDER BY key`,
+	rows, err := t.query(`SELECT key, value FROM tags WHERE account_id = ? AND resource_arn = ? ORDER BY key`,
 		t.account, resourceARN)
 	if err != nil {
 		return nil, err
@@ -17,7 +17,7 @@ func (t *tx) Tags(ctx context.Context, resourceARN string) ([]iot.Tag, error) {
 }
 
 func (t *tx) ListTags(ctx context.Context, resourceARN string, p store.Page) ([]iot.Tag, bool, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT key, value FROM tags WHERE account_id = ? AND resource_arn = ? AND key > ? ORDER BY key LIMIT ?`,
+	rows, err := t.query(`SELECT key, value FROM tags WHERE account_id = ? AND resource_arn = ? AND key > ? ORDER BY key LIMIT ?`,
 		t.account, resourceARN, p.After, p.Limit+1)
 	if err != nil {
 		return nil, false, err
@@ -45,7 +45,7 @@ func scanTags(rows rowScanner) ([]iot.Tag, error) {
 
 func (t *tx) PutTags(ctx context.Context, resourceARN string, tags []iot.Tag) error {
 	for _, tag := range tags {
-		if _, err := t.q.ExecContext(ctx, `INSERT INTO tags (account_id, resource_arn, key, value) VALUES (?, ?, ?, ?)
+		if _, err := t.exec(`INSERT INTO tags (account_id, resource_arn, key, value) VALUES (?, ?, ?, ?)
 			ON CONFLICT (account_id, resource_arn, key) DO UPDATE SET value = excluded.value`,
 			t.account, resourceARN, tag.Key, tag.Value); err != nil {
 			return err
@@ -56,7 +56,7 @@ func (t *tx) PutTags(ctx context.Context, resourceARN string, tags []iot.Tag) er
 
 func (t *tx) DeleteTagKeys(ctx context.Context, resourceARN string, keys []string) error {
 	for _, key := range keys {
-		if _, err := t.q.ExecContext(ctx, `DELETE FROM tags WHERE account_id = ? AND resource_arn = ? AND key = ?`,
+		if _, err := t.exec(`DELETE FROM tags WHERE account_id = ? AND resource_arn = ? AND key = ?`,
 			t.account, resourceARN, key); err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func (t *tx) DeleteTagKeys(ctx context.Context, resourceARN string, keys []strin
 }
 
 func (t *tx) DeleteTags(ctx context.Context, resourceARN string) error {
-	_, err := t.q.ExecContext(ctx, `DELETE FROM tags WHERE account_id = ? AND resource_arn = ?`, t.account, resourceARN)
+	_, err := t.exec(`DELETE FROM tags WHERE account_id = ? AND resource_arn = ?`, t.account, resourceARN)
 	return err
 }
 
