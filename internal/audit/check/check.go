@@ -86,6 +86,11 @@ type Reporter interface {
 	Evaluated(n int)
 	// NonCompliant reports a finding.
 	NonCompliant(f Finding)
+	// Message sets the message of the check's result (AuditCheckDetails
+	// message, at most 2048 characters) on a completed run: what the check
+	// could not examine and why, e.g. a half of it that was not run. The last
+	// call wins.
+	Message(text string)
 }
 
 // Window is a span of time, [From, To).
