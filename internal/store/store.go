@@ -21,6 +21,11 @@ type Store interface {
 	// View runs fn in one read transaction: a consistent snapshot of the account's
 	// data that concurrent writes do not change.
 	View(ctx context.Context, account string, fn func(ReadTx) error) error
+	// Snapshot runs fn with n read transactions that all see one and the same
+	// committed state of the account's data, so that one consistent view can be
+	// read on n connections in parallel (an audit's scans). Each transaction is
+	// for one goroutine at a time.
+	Snapshot(ctx context.Context, account string, n int, fn func([]ReadTx) error) error
 	// System manages what belongs to no account: accounts, access keys and the
 	// installation's own settings.
 	System() System

@@ -148,6 +148,52 @@ func (s *Store) View(ctx context.Context, account string, fn func(store.ReadTx) 
 	return err
 }
 
+// Snapshot runs fn with n read transactions on n connections, all at the same
+// committed state.
+//
+// In WAL mode a read transaction sees the database as of its first read. The
+// read transactions are begun, each with a first read, while this process holds
+// a write transaction (BEGIN IMMEDIATE takes SQLite's one write lock, for every
+// process sharing the file), so no commit can fall between two of those first
+// reads. The write transaction writes nothing and is rolled back once the last
+// reader has its snapshot; writers wait only that long.
+func (s *Store) Snapshot(ctx context.Context, account string, n int, fn func([]store.ReadTx) error) error {
+	lock, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin snapshot: %w", err)
+	}
+	txs := make([]*tx, 0, n)
+	defer func() {
+		for _, t := range txs {
+			_ = t.q.Rollback() // read-only: nothing to keep
+			s.readerStmts.prepare(s.reader, t.unprepared)
+		}
+	}()
+	for range n {
+		sqlTx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err == nil {
+			var one int
+			err = sqlTx.QueryRowContext(ctx, `SELECT 1 FROM accounts LIMIT 1`).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				err = nil
+			}
+			txs = append(txs, &tx{q: sqlTx, account: account, stmts: &s.readerStmts})
+		}
+		if err != nil {
+			_ = lock.Rollback()
+			return fmt.Errorf("sqlite: begin snapshot read: %w", err)
+		}
+	}
+	if err := lock.Rollback(); err != nil {
+		return fmt.Errorf("sqlite: end snapshot lock: %w", err)
+	}
+	readers := make([]store.ReadTx, n)
+	for i, t := range txs {
+		readers[i] = t
+	}
+	return fn(readers)
+}
+
 // tx is a transaction scoped to one account. Its methods live in the per-family
 // files of this package.
 type tx struct {
