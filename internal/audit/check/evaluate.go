@@ -7,7 +7,6 @@ import (
 
 	"github.com/iotdefender/iotdefender/internal/certs"
 	"github.com/iotdefender/iotdefender/internal/iot"
-	"github.com/iotdefender/iotdefender/internal/policydoc"
 )
 
 // Data is a kind of account data that checks read. An Evaluator reads each kind
@@ -28,8 +27,8 @@ const (
 	// IntermediateCAs: *IntermediateCA, every intermediate CA certificate that
 	// device certificates chain through.
 	IntermediateCAs
-	// PolicyVersions: *PolicyVersion, the default version of every IoT policy
-	// with the analysis stored when it was created.
+	// PolicyVersions: *iot.PolicyVersion, the default version of every IoT
+	// policy with the analysis stored when it was created.
 	PolicyVersions
 	// ConnectionsByPrincipal: *ConnectionGroup keyed by principal (certificate
 	// id), each with its connection records in the run's window, oldest first.
@@ -61,7 +60,7 @@ var rowTypes = map[Data]reflect.Type{
 	DeviceCertificates:     reflect.TypeFor[*iot.Certificate](),
 	CACertificates:         reflect.TypeFor[*iot.CACertificate](),
 	IntermediateCAs:        reflect.TypeFor[*IntermediateCA](),
-	PolicyVersions:         reflect.TypeFor[*PolicyVersion](),
+	PolicyVersions:         reflect.TypeFor[*iot.PolicyVersion](),
 	ConnectionsByPrincipal: reflect.TypeFor[*ConnectionGroup](),
 	TakeoversByClientID:    reflect.TypeFor[*ConnectionGroup](),
 	LoggingOptions:         reflect.TypeFor[*LoggingSettings](),
@@ -79,12 +78,6 @@ type IntermediateCA struct {
 	// Devices streams, in the audit's snapshot, the ids of the ACTIVE or
 	// PENDING_TRANSFER device certificates that chain through it.
 	Devices iter.Seq2[string, error]
-}
-
-// PolicyVersion is the default version of an IoT policy with its analysis.
-type PolicyVersion struct {
-	PolicyName, VersionID string
-	Analysis              policydoc.Analysis
 }
 
 // ConnectionGroup is the connection records of one principal or client id.
