@@ -1,0 +1,112 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"slices"
+
+	"github.com/iotdefender/iotdefender/internal/iot"
+	"github.com/iotdefender/iotdefender/internal/store"
+)
+
+// The audit's reads of the certificate family's tables.
+
+func (t *tx) IssuerCertificates(ctx context.Context, subject string) ([]store.IssuerCertificate, error) {
+	return auditCollect(ctx, t, scanIssuerWithDER, `
+		SELECT id, 1, der, `+factColumns+` FROM ca_certificates WHERE account_id = ? AND subject = ?
+		UNION ALL
+		SELECT id, 0, der, `+factColumns+` FROM chain_certificates WHERE account_id = ? AND subject = ?
+		ORDER BY 2 DESC, 1`, t.account, subject, t.account, subject)
+}
+
+func (t *tx) IntermediateCertificates(ctx context.Context) ([]store.IssuerCertificate, error) {
+	return auditCollect(ctx, t, scanIssuer, `
+		SELECT id, 1, `+factColumns+` FROM ca_certificates WHERE account_id = ? AND issuer <> subject
+		UNION ALL
+		SELECT id, 0, `+factColumns+` FROM chain_certificates WHERE account_id = ?
+		ORDER BY 2 DESC, 1`, t.account, t.account)
+}
+
+func scanIssuer(rows *sql.Rows) (store.IssuerCertificate, error) {
+	var c store.IssuerCertificate
+	var fr factRow
+	if err := rows.Scan(append([]any{&c.ID, &c.Registered}, fr.dest()...)...); err != nil {
+		return c, err
+	}
+	var err error
+	c.X509, err = fr.result()
+	return c, err
+}
+
+func scanIssuerWithDER(rows *sql.Rows) (store.IssuerCertificate, error) {
+	var c store.IssuerCertificate
+	var fr factRow
+	if err := rows.Scan(append([]any{&c.ID, &c.Registered, &c.DER}, fr.dest()...)...); err != nil {
+		return c, err
+	}
+	var err error
+	c.X509, err = fr.result()
+	return c, err
+}
+
+func (t *tx) ActiveCertificatesThrough(ctx context.Context, issuer store.IssuerCertificate) iter.Seq2[string, error] {
+	if issuer.Registered {
+		return auditScan(ctx, t, scanString, `SELECT id FROM certificates
+			WHERE account_id = ? AND ca_certificate_id = ? AND status IN ('ACTIVE', 'PENDING_TRANSFER') ORDER BY id`,
+			t.account, issuer.ID)
+	}
+	return auditScan(ctx, t, scanString, `SELECT c.id FROM certificate_chain_links l
+		JOIN certificates c ON c.account_id = l.account_id AND c.id = l.certificate_id
+		WHERE l.account_id = ? AND l.chain_certificate_id = ? AND c.status IN ('ACTIVE', 'PENDING_TRANSFER')
+		ORDER BY c.id`, t.account, issuer.ID)
+}
+
+func scanString(rows *sql.Rows) (string, error) {
+	var s string
+	err := rows.Scan(&s)
+	return s, err
+}
+
+func (t *tx) ActiveCACertificates(ctx context.Context) iter.Seq2[iot.CACertificate, error] {
+	return auditScan(ctx, t, func(rows *sql.Rows) (iot.CACertificate, error) { return scanCA(rows) },
+		`SELECT `+caColumns+` FROM ca_certificates WHERE account_id = ? AND status = 'ACTIVE'`, t.account)
+}
+
+// distributionPointQueries read the distinct JSON arrays of distribution
+// points of each source; the device certificates' from an index.
+var distributionPointQueries = []struct {
+	selected func(store.DistributionPointSources) bool
+	query    string
+}{
+	{func(s store.DistributionPointSources) bool { return s.DeviceCertificates },
+		`SELECT DISTINCT crl_distribution_points FROM certificates
+		WHERE account_id = ? AND crl_distribution_points <> '[]' AND status IN ('ACTIVE', 'PENDING_TRANSFER')`},
+	{func(s store.DistributionPointSources) bool { return s.CACertificates },
+		`SELECT DISTINCT crl_distribution_points FROM ca_certificates WHERE account_id = ? AND crl_distribution_points <> '[]'`},
+	{func(s store.DistributionPointSources) bool { return s.ChainCertificates },
+		`SELECT DISTINCT crl_distribution_points FROM chain_certificates WHERE account_id = ? AND crl_distribution_points <> '[]'`},
+}
+
+func (t *tx) CRLDistributionPoints(ctx context.Context, from store.DistributionPointSources) ([]string, error) {
+	var points []string
+	for _, q := range distributionPointQueries {
+		if !q.selected(from) {
+			continue
+		}
+		for list, err := range auditScan(ctx, t, scanString, q.query, t.account) {
+			if err != nil {
+				return nil, err
+			}
+			var urls []string
+			if err := json.Unmarshal([]byte(list), &urls); err != nil {
+				return nil, fmt.Errorf("sqlite: crl_distribution_points: %w", err)
+			}
+			points = append(points, urls...)
+		}
+	}
+	slices.Sort(points)
+	return slices.Compact(points), nil
+}
