@@ -1,0 +1,257 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/iotdefender/iotdefender/internal/iot"
+	"github.com/iotdefender/iotdefender/internal/store"
+)
+
+// visibleFinding holds for a finding of alias f whose check has completed.
+const visibleFinding = `EXISTS (SELECT 1 FROM audit_check_results r
+	WHERE r.account_id = f.account_id AND r.task_id = f.task_id AND r.check_name = f.check_name
+		AND r.status IN ('COMPLETED_COMPLIANT', 'COMPLETED_NON_COMPLIANT'))`
+
+const auditFindingColumns = `f.id, f.task_id, f.check_name, f.task_start_time, f.finding_time, f.severity,
+	f.resource_type, f.resource_identifier, f.additional_info, f.reason, f.reason_code, f.is_suppressed`
+
+func scanAuditFinding(row interface{ Scan(...any) error }) (iot.AuditFinding, error) {
+	var f iot.AuditFinding
+	var start, found int64
+	var typ, identifier, info string
+	err := row.Scan(&f.ID, &f.TaskID, &f.CheckName, &start, &found, &f.Severity, &typ, &identifier, &info,
+		&f.Reason, &f.ReasonCode, &f.Suppressed)
+	if err != nil {
+		return iot.AuditFinding{}, err
+	}
+	f.TaskStartTime, f.FindingTime = fromMillis(start), fromMillis(found)
+	f.Resource, err = decodeResource(typ, identifier, info)
+	return f, err
+}
+
+func (t *tx) AuditFinding(ctx context.Context, id string, related int) (iot.AuditFinding, error) {
+	f, err := scanAuditFinding(t.queryRow(`SELECT `+auditFindingColumns+` FROM audit_findings f
+		WHERE f.account_id = ? AND f.id = ? AND `+visibleFinding, t.account, id))
+	if err != nil {
+		return iot.AuditFinding{}, notFound(err)
+	}
+	findings := []iot.AuditFinding{f}
+	if err := t.attachRelated(findings, related); err != nil {
+		return iot.AuditFinding{}, err
+	}
+	return findings[0], nil
+}
+
+func (t *tx) AuditFindings(ctx context.Context, f store.AuditFindingFilter, p store.Page) ([]iot.AuditFinding, bool, error) {
+	var rows *sql.Rows
+	var err error
+	suppressed := -1 // either
+	if f.Suppressed != nil {
+		suppressed = 0
+		if *f.Suppressed {
+			suppressed = 1
+		}
+	}
+	if f.TaskID != "" {
+		rows, err = t.findingsOfTask(f, suppressed, p)
+	} else {
+		rows, err = t.findingsInWindow(f, suppressed, p)
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	findings, err := scanAuditFindings(rows)
+	if err != nil {
+		return nil, false, err
+	}
+	findings, more := trimPage(findings, p.Limit)
+	if err := t.attachRelated(findings, f.Related); err != nil {
+		return nil, false, err
+	}
+	return findings, more, nil
+}
+
+// findingsOfTask lists a task's findings by check name, resource key and reason code.
+func (t *tx) findingsOfTask(f store.AuditFindingFilter, suppressed int, p store.Page) (*sql.Rows, error) {
+	var afterCheck, afterResource, afterReason string
+	if p.After != "" {
+		parts := strings.SplitN(p.After, "\x00", 3)
+		if len(parts) != 3 {
+			return nil, errMalformedKey(p.After)
+		}
+		afterCheck, afterResource, afterReason = parts[0], parts[1], parts[2]
+	}
+	return t.query(`SELECT `+auditFindingColumns+` FROM audit_findings f
+		WHERE f.account_id = ?1 AND f.task_id = ?2
+			AND (f.check_name, f.resource_key, f.reason_code) > (?3, ?4, ?5)
+			AND (?6 = '' OR f.check_name = ?6) AND (?7 = '' OR f.resource_key = ?7)
+			AND (?8 < 0 OR f.is_suppressed = ?8) AND `+visibleFinding+`
+		ORDER BY f.check_name, f.resource_key, f.reason_code LIMIT ?9`,
+		t.account, f.TaskID, afterCheck, afterResource, afterReason, f.CheckName, f.ResourceKey, suppressed, p.Limit+1)
+}
+
+// findingsInWindow lists the findings found in [From, To], newest first. The
+// query is chosen by filter so that SQLite walks the narrowest index.
+func (t *tx) findingsInWindow(f store.AuditFindingFilter, suppressed int, p store.Page) (*sql.Rows, error) {
+	afterTime, afterID := int64(1<<63-1), ""
+	if p.After != "" {
+		var err error
+		if afterTime, afterID, err = store.SplitPageKey(p.After); err != nil {
+			return nil, err
+		}
+	}
+	// Every variant numbers its parameters alike; each leaves some unused.
+	var where string
+	switch {
+	case f.ResourceKey != "":
+		where = `f.resource_key = ?6 AND (?7 = '' OR f.check_name = ?7)`
+	case f.CheckName != "":
+		where = `f.check_name = ?7`
+	case suppressed == 1:
+		where = `f.is_suppressed = 1`
+	default:
+		where = `1`
+	}
+	return t.query(`SELECT `+auditFindingColumns+` FROM audit_findings f
+		WHERE f.account_id = ?1 AND f.finding_time >= ?2 AND f.finding_time <= ?3
+			AND (f.finding_time < ?4 OR (f.finding_time = ?4 AND f.id < ?5))
+			AND `+where+` AND (?8 < 0 OR f.is_suppressed = ?8) AND `+visibleFinding+`
+		ORDER BY f.finding_time DESC, f.id DESC LIMIT ?9`,
+		t.account, f.From.UnixMilli(), f.To.UnixMilli(), afterTime, afterID, f.ResourceKey, f.CheckName, suppressed, p.Limit+1)
+}
+
+func errMalformedKey(key string) error { return fmt.Errorf("sqlite: malformed page key %q", key) }
+
+func scanAuditFindings(rows *sql.Rows) ([]iot.AuditFinding, error) {
+	defer rows.Close()
+	var findings []iot.AuditFinding
+	for rows.Next() {
+		f, err := scanAuditFinding(rows)
+		if err != nil {
+			return nil, err
+		}
+		findings = append(findings, f)
+	}
+	return findings, rows.Err()
+}
+
+// attachRelated sets the first n related resources of each finding.
+func (t *tx) attachRelated(findings []iot.AuditFinding, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	for i := range findings {
+		related, _, err := t.related(findings[i].ID, -1, n)
+		if err != nil {
+			return err
+		}
+		findings[i].Related = related
+	}
+	return nil
+}
+
+// related returns up to limit related resources of a finding after index
+// after, and whether more follow.
+func (t *tx) related(findingID string, after, limit int) ([]iot.AuditResource, bool, error) {
+	rows, err := t.query(`SELECT resource_type, resource_identifier, additional_info FROM audit_finding_related
+		WHERE account_id = ? AND finding_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+		t.account, findingID, after, limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var out []iot.AuditResource
+	for rows.Next() {
+		var typ, identifier, info string
+		if err := rows.Scan(&typ, &identifier, &info); err != nil {
+			return nil, false, err
+		}
+		r, err := decodeResource(typ, identifier, info)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	out, more := trimPage(out, limit)
+	return out, more, nil
+}
+
+func (t *tx) AuditFindingRelated(ctx context.Context, findingID string, p store.Page) ([]iot.AuditResource, bool, error) {
+	var visible bool
+	err := t.queryRow(`SELECT `+visibleFinding+` FROM audit_findings f WHERE f.account_id = ? AND f.id = ?`,
+		t.account, findingID).Scan(&visible)
+	if err != nil {
+		return nil, false, notFound(err)
+	}
+	if !visible {
+		return nil, false, store.ErrNotFound
+	}
+	after := -1
+	if p.After != "" {
+		if after, err = strconv.Atoi(p.After); err != nil {
+			return nil, false, errMalformedKey(p.After)
+		}
+	}
+	return t.related(findingID, after, p.Limit)
+}
+
+func (t *tx) CountAuditFindingResources(ctx context.Context, taskID, checkName string) (int64, int64, error) {
+	var resources, suppressed int64
+	err := t.queryRow(`SELECT COUNT(DISTINCT resource_key), COUNT(DISTINCT CASE WHEN is_suppressed = 1 THEN resource_key END)
+		FROM audit_findings WHERE account_id = ? AND task_id = ? AND check_name = ?`,
+		t.account, taskID, checkName).Scan(&resources, &suppressed)
+	return resources, suppressed, err
+}
+
+const insertFinding = `INSERT INTO audit_findings (account_id, id, task_id, check_name, task_start_time, finding_time,
+	severity, resource_type, resource_key, resource_identifier, additional_info, reason, reason_code, is_suppressed)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (account_id, task_id, check_name, resource_key, reason_code) DO NOTHING`
+
+const insertRelated = `INSERT INTO audit_finding_related
+	(account_id, finding_id, seq, resource_type, resource_identifier, additional_info) VALUES (?, ?, ?, ?, ?, ?)`
+
+func (t *tx) AddAuditFindings(ctx context.Context, findings []iot.AuditFinding) (int, error) {
+	added := 0
+	for _, f := range findings {
+		identifier, info, err := encodeResource(f.Resource)
+		if err != nil {
+			return added, err
+		}
+		res, err := t.exec(insertFinding, t.account, f.ID, f.TaskID, f.CheckName, f.TaskStartTime.UnixMilli(),
+			f.FindingTime.UnixMilli(), f.Severity, f.Resource.Type, f.Resource.Identifier.Key(), identifier, info,
+			f.Reason, f.ReasonCode, f.Suppressed)
+		if err != nil {
+			return added, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return added, err
+		} else if n == 0 {
+			continue // the same resource and reason were already reported
+		}
+		added++
+		for seq, r := range f.Related {
+			identifier, info, err := encodeResource(r)
+			if err != nil {
+				return added, err
+			}
+			if _, err := t.exec(insertRelated, t.account, f.ID, seq, r.Type, identifier, info); err != nil {
+				return added, err
+			}
+		}
+	}
+	return added, nil
+}
+
+func (t *tx) DeleteAuditFindings(ctx context.Context, taskID, checkName string) error {
+	_, err := t.exec(`DELETE FROM audit_findings WHERE account_id = ? AND task_id = ? AND check_name = ?`,
+		t.account, taskID, checkName)
+	return err
+}
