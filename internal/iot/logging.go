@@ -39,18 +39,24 @@ func (o V2LoggingOptions) Enabled() bool {
 	return o.RoleARN != "" && !o.DisableAllLogs && o.DefaultLogLevel != LogDisabled
 }
 
-// LogEventConfiguration overrides the logging of one event type.
+// LoggingSettings are both versions of an account's logging options; nil for
+// a version never set. The LOGGING_DISABLED audit check reads them.
+type LoggingSettings struct {
+	V1 *LoggingOptions
+	V2 *V2LoggingOptions
+}
+
+// Enabled reports whether either version sends logs anywhere.
+func (s LoggingSettings) Enabled() bool {
+	return s.V1 != nil && s.V1.Enabled() || s.V2 != nil && s.V2.Enabled()
+}
+
+// LogEventConfiguration overrides the logging of one event type (a log
+// entry's eventType, such as Connect or Publish-In).
 type LogEventConfiguration struct {
 	EventType      string
 	LogLevel       LogLevel // "" to keep the default level
 	LogDestination string   // "" for the default log group
-}
-
-// LogEventTypes are the event types that event-based logging knows, in the
-// order of the API model.
-var LogEventTypes = []string{
-	"THING", "THING_GROUP", "THING_TYPE", "THING_GROUP_MEMBERSHIP", "THING_GROUP_HIERARCHY",
-	"THING_TYPE_ASSOCIATION", "JOB", "JOB_EXECUTION", "POLICY", "CERTIFICATE", "CA_CERTIFICATE",
 }
 
 // LogTargetType is the kind of resource a v2 logging level applies to.

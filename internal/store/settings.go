@@ -14,6 +14,11 @@ type SettingsReader interface {
 	LoggingOptions(ctx context.Context) (iot.LoggingOptions, error)
 	// V2LoggingOptions returns the v2 logging options; ErrNotFound when never set.
 	V2LoggingOptions(ctx context.Context) (iot.V2LoggingOptions, error)
+	// LoggingSettings returns both versions of the logging options, for the
+	// LOGGING_DISABLED audit check.
+	LoggingSettings(ctx context.Context) (iot.LoggingSettings, error)
+	// V2LoggingLevel returns the level of one target.
+	V2LoggingLevel(ctx context.Context, target iot.LogTarget) (iot.LogTargetConfiguration, error)
 	// V2LoggingLevels lists the v2 logging levels ordered by target type then
 	// name, only those of targetType unless it is "". Page.After is a key
 	// returned by V2LoggingLevelKey.

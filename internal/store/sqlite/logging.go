@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/iotdefender/iotdefender/internal/iot"
@@ -67,6 +68,32 @@ func (t *tx) PutV2LoggingOptions(ctx context.Context, o iot.V2LoggingOptions) er
 			disable_all_logs = excluded.disable_all_logs, event_configurations = excluded.event_configurations`,
 		t.account, o.RoleARN, string(o.DefaultLogLevel), o.DisableAllLogs, string(events))
 	return err
+}
+
+func (t *tx) LoggingSettings(ctx context.Context) (iot.LoggingSettings, error) {
+	var s iot.LoggingSettings
+	v1, err := t.LoggingOptions(ctx)
+	switch {
+	case err == nil:
+		s.V1 = &v1
+	case !errors.Is(err, store.ErrNotFound):
+		return s, err
+	}
+	v2, err := t.V2LoggingOptions(ctx)
+	switch {
+	case err == nil:
+		s.V2 = &v2
+	case !errors.Is(err, store.ErrNotFound):
+		return s, err
+	}
+	return s, nil
+}
+
+func (t *tx) V2LoggingLevel(ctx context.Context, target iot.LogTarget) (iot.LogTargetConfiguration, error) {
+	c := iot.LogTargetConfiguration{Target: target}
+	err := t.queryRow(`SELECT log_level FROM v2_logging_levels WHERE account_id = ? AND target_type = ? AND target_name = ?`,
+		t.account, string(target.Type), target.Name).Scan(&c.Level)
+	return c, notFound(err)
 }
 
 func (t *tx) V2LoggingLevels(ctx context.Context, targetType iot.LogTargetType, p store.Page) ([]iot.LogTargetConfiguration, bool, error) {

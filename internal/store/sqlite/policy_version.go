@@ -34,6 +34,9 @@ func scanPolicyVersion(row interface{ Scan(...any) error }) (iot.PolicyVersion, 
 	if err := json.Unmarshal([]byte(broad), &v.Analysis.BroadActions); err != nil {
 		return iot.PolicyVersion{}, err
 	}
+	if len(v.Analysis.BroadActions) == 0 {
+		v.Analysis.BroadActions = nil // none, as Analyze says it
+	}
 	var stored []storedMisconfiguration
 	if err := json.Unmarshal([]byte(misconfigs), &stored); err != nil {
 		return iot.PolicyVersion{}, err

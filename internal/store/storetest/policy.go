@@ -86,6 +86,13 @@ func testPolicyVersions(t *testing.T, open Opener) {
 		if diff := cmp.Diff([]bool{true, false, false}, defaults); diff != "" {
 			t.Errorf("PolicyVersions IsDefault (-want +got):\n%s", diff)
 		}
+		v1, err := tx.PolicyVersion(ctx, "lamp", 1)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(iot.PolicyAnalysis{}, v1.Analysis); diff != "" {
+			t.Errorf("PolicyVersion with an empty analysis (-want +got):\n%s", diff)
+		}
 		if _, err := tx.PolicyVersion(ctx, "lamp", 9); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("PolicyVersion of an unknown version: %v, want ErrNotFound", err)
 		}

@@ -34,6 +34,9 @@ func testLoggingOptions(t *testing.T, open Opener) {
 		if _, err := tx.V2LoggingOptions(ctx); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("V2LoggingOptions never set: %v, want ErrNotFound", err)
 		}
+		if got, err := tx.LoggingSettings(ctx); err != nil || got.V1 != nil || got.V2 != nil {
+			t.Errorf("LoggingSettings never set = %+v, %v; want neither version", got, err)
+		}
 		return nil
 	})
 	v1 := iot.LoggingOptions{RoleARN: "arn:aws:iam::123456789012:role/logging", LogLevel: iot.LogInfo}
@@ -67,6 +70,13 @@ func testLoggingOptions(t *testing.T, open Opener) {
 		}
 		if diff := cmp.Diff(v2, got2); diff != "" {
 			t.Errorf("V2LoggingOptions (-want +got):\n%s", diff)
+		}
+		both, err := tx.LoggingSettings(ctx)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(iot.LoggingSettings{V1: &v1, V2: &v2}, both); diff != "" {
+			t.Errorf("LoggingSettings (-want +got):\n%s", diff)
 		}
 		return nil
 	})
@@ -102,6 +112,16 @@ func testV2LoggingLevels(t *testing.T, open Opener) {
 	})
 	sorted := []iot.LogTargetConfiguration{levels[1], levels[0], levels[2], levels[3]}
 	View(t, s, Account.ID, func(tx store.ReadTx) error {
+		got, err := tx.V2LoggingLevel(ctx, levels[1].Target)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(levels[1], got); diff != "" {
+			t.Errorf("V2LoggingLevel (-want +got):\n%s", diff)
+		}
+		if _, err := tx.V2LoggingLevel(ctx, iot.LogTarget{Type: iot.LogTargetSourceIP, Name: "10.0.0.1"}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("V2LoggingLevel of a target without one: %v, want ErrNotFound", err)
+		}
 		if n, err := tx.CountV2LoggingLevels(ctx); err != nil || n != 4 {
 			t.Errorf("CountV2LoggingLevels = %d, %v; want 4", n, err)
 		}
