@@ -143,7 +143,9 @@ func TestV2LoggingLevelLimit(t *testing.T) {
 	r, _ := newPolicyTestRegistry(t)
 	ctx := context.Background()
 	mustPolicy(t, r.SetV2LoggingOptions(ctx, policyTestAccount, iot.V2LoggingOptions{RoleARN: loggingRole}))
-	target := func(i int) iot.LogTarget { return iot.LogTarget{Type: iot.LogTargetClientID, Name: "client-" + strconv.Itoa(i)} }
+	target := func(i int) iot.LogTarget {
+		return iot.LogTarget{Type: iot.LogTargetClientID, Name: "client-" + strconv.Itoa(i)}
+	}
 	mustPolicy(t, r.store.Update(ctx, policyTestAccount, func(tx store.Tx) error {
 		for i := range maxV2LoggingLevels {
 			if err := tx.PutV2LoggingLevel(ctx, iot.LogTargetConfiguration{Target: target(i), Level: iot.LogInfo}); err != nil {
