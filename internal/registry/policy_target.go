@@ -39,9 +39,13 @@ func (r *Registry) parseTarget(account, target string, principalsOnly bool) (pol
 		}
 		return policyTarget{}, err
 	}
-	kind := iot.PolicyTargetKind(res.Type)
-	switch {
-	case kind == iot.TargetCertificate, kind == iot.TargetThingGroup && !principalsOnly:
+	switch kind := iot.PolicyTargetKind(res.Type); {
+	case kind == iot.TargetCertificate:
+		// The same certificate whatever the case of its id.
+		res.ID = strings.ToLower(res.ID)
+		res.ARN = r.arn(account, res.Type+"/"+res.ID)
+		return policyTarget{PolicyTarget: iot.PolicyTarget{Target: res.ARN, Kind: kind}, resource: res}, nil
+	case kind == iot.TargetThingGroup && !principalsOnly:
 		return policyTarget{PolicyTarget: iot.PolicyTarget{Target: target, Kind: kind}, resource: res}, nil
 	}
 	return policyTarget{}, badTarget(target, principalsOnly)
@@ -87,11 +91,11 @@ func (r *Registry) attach(ctx context.Context, account, policy, target string, p
 		if err := t.mustExist(ctx, tx); err != nil {
 			return err
 		}
-		attached, err := tx.PolicyAttached(ctx, policy, target)
+		attached, err := tx.PolicyAttached(ctx, policy, t.Target)
 		if err != nil || attached {
 			return err
 		}
-		n, err := tx.CountTargetPolicies(ctx, target)
+		n, err := tx.CountTargetPolicies(ctx, t.Target)
 		if err != nil {
 			return err
 		}
@@ -106,11 +110,15 @@ func (r *Registry) attach(ctx context.Context, account, policy, target string, p
 // DetachPolicy detaches a policy from a target. Detaching what is not
 // attached changes nothing: the operation has no ResourceNotFound.
 func (r *Registry) DetachPolicy(ctx context.Context, account, policy, target string) error {
-	if _, err := r.parseTarget(account, target, false); errors.Is(err, iot.InvalidRequest) {
+	t, err := r.parseTarget(account, target, false)
+	if errors.Is(err, iot.NotFound) {
+		return nil // another account's target: nothing of this account's is attached to it
+	}
+	if err != nil {
 		return err
 	}
 	return r.update(ctx, account, func(tx store.Tx) error {
-		return ignoreNotFound(tx.DetachPolicy(ctx, policy, target))
+		return ignoreNotFound(tx.DetachPolicy(ctx, policy, t.Target))
 	})
 }
 
@@ -128,7 +136,7 @@ func (r *Registry) DetachPrincipalPolicy(ctx context.Context, account, policy, p
 		if err := t.mustExist(ctx, tx); err != nil {
 			return err
 		}
-		return ignoreNotFound(tx.DetachPolicy(ctx, policy, principal))
+		return ignoreNotFound(tx.DetachPolicy(ctx, policy, t.Target))
 	})
 }
 
@@ -157,7 +165,7 @@ func (r *Registry) listTargetPolicies(ctx context.Context, account, target strin
 		return nil, "", err
 	}
 	recursive = recursive && t.Kind == iot.TargetThingGroup
-	scope := "target-policies/" + target + "/" + orderScope(req.Ascending)
+	scope := "target-policies/" + t.Target + "/" + orderScope(req.Ascending)
 	if recursive {
 		scope += "/recursive"
 	}
@@ -171,7 +179,7 @@ func (r *Registry) listTargetPolicies(ctx context.Context, account, target strin
 		if err := t.mustExist(ctx, tx); err != nil {
 			return err
 		}
-		targets := []string{target}
+		targets := []string{t.Target}
 		if recursive {
 			if targets, err = r.withAncestors(ctx, tx, account, t.resource); err != nil {
 				return err

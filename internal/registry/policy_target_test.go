@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -70,6 +71,7 @@ func TestAttachPolicyTargets(t *testing.T) {
 		{"another service's ARN", "p", "arn:aws:iam::123456789012:role/x", iot.InvalidRequest},
 		{"another account's certificate", "p", "arn:aws:iot:eu-west-1:210987654321:cert/abc", iot.NotFound},
 		{"a certificate that does not exist", "p", certARN, iot.NotFound},
+		{"a Cognito identity id of the wrong form", "p", "eu-west-1:XYZ", iot.InvalidRequest},
 		{"a thing group that does not exist", "p", groupARN, iot.NotFound},
 		{"a policy that does not exist", "absent", policyCognitoID(1), iot.NotFound},
 	} {
@@ -193,4 +195,40 @@ func TestListAttachedPoliciesRecursive(t *testing.T) {
 	}
 	_, _, err := r.ListAttachedPolicies(ctx, policyTestAccount, group("absent"), true, MarkerRequest{})
 	wantPolicyKind(t, err, iot.NotFound)
+}
+
+func TestAttachPolicyToCertificate(t *testing.T) {
+	r, _ := newPolicyTestRegistry(t)
+	ctx := context.Background()
+	createPolicies(t, r, policyTestAccount, "p")
+	const id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	mustPolicy(t, r.store.Update(ctx, policyTestAccount, func(tx store.Tx) error {
+		_, err := tx.CreateCertificate(ctx, iot.Certificate{ID: id, Status: iot.CertificateActive, Mode: iot.CertificateModeDefault,
+			DER: []byte{0x30}, CreatedAt: policyT0, LastModifiedAt: policyT0, CustomerVersion: 1, GenerationID: "g"}, nil)
+		return err
+	}))
+	certARN := r.arn(policyTestAccount, "cert/"+id)
+	// The id may come in capitals: it is the same certificate.
+	mustPolicy(t, r.AttachPrincipalPolicy(ctx, policyTestAccount, "p", r.arn(policyTestAccount, "cert/"+strings.ToUpper(id))))
+	mustPolicy(t, r.AttachPolicy(ctx, policyTestAccount, "p", certARN))
+	targets, _, err := r.ListTargetsForPolicy(ctx, policyTestAccount, "p", MarkerRequest{})
+	mustPolicy(t, err)
+	if diff := cmp.Diff([]string{certARN}, targets); diff != "" {
+		t.Errorf("ListTargetsForPolicy (-want +got):\n%s", diff)
+	}
+	policies, _, err := r.ListPrincipalPolicies(ctx, policyTestAccount, certARN, MarkerRequest{})
+	mustPolicy(t, err)
+	if diff := cmp.Diff([]string{"p"}, policyNames(policies)); diff != "" {
+		t.Errorf("ListPrincipalPolicies (-want +got):\n%s", diff)
+	}
+	// The certificate is the first account's: the other one cannot find it.
+	wantPolicyKind(t, r.AttachPolicy(ctx, policyTestOther, "p", certARN), iot.NotFound)
+	_, _, err = r.ListAttachedPolicies(ctx, policyTestOther, r.arn(policyTestOther, "cert/"+id), false, MarkerRequest{})
+	wantPolicyKind(t, err, iot.NotFound)
+	mustPolicy(t, r.DetachPrincipalPolicy(ctx, policyTestAccount, "p", certARN))
+	policies, _, err = r.ListAttachedPolicies(ctx, policyTestAccount, certARN, false, MarkerRequest{})
+	mustPolicy(t, err)
+	if len(policies) != 0 {
+		t.Errorf("policies after detaching = %v", policyNames(policies))
+	}
 }

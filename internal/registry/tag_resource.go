@@ -27,6 +27,8 @@ type resourceType struct {
 var resourceTypes = map[string]resourceType{
 	"policy":    {Exists: policyExists},
 	"rolealias": {Exists: roleAliasExists},
+	"cert":      {Exists: certificateExists},
+	"cacert":    {Exists: caCertificateExists},
 }
 
 // registerResourceType adds a resource type at init time; a type registered
@@ -91,6 +93,16 @@ func policyExists(ctx context.Context, tx store.ReadTx, name string) (bool, erro
 
 func roleAliasExists(ctx context.Context, tx store.ReadTx, alias string) (bool, error) {
 	return found(tx.RoleAlias(ctx, alias))
+}
+
+// Certificate ids are lower-case hex; ARNs may carry them in either case.
+
+func certificateExists(ctx context.Context, tx store.ReadTx, id string) (bool, error) {
+	return found(tx.Certificate(ctx, strings.ToLower(id)))
+}
+
+func caCertificateExists(ctx context.Context, tx store.ReadTx, id string) (bool, error) {
+	return found(tx.CACertificate(ctx, strings.ToLower(id)))
 }
 
 // found turns the result of a store getter into whether the row exists.
