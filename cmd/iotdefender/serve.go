@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/iotdefender/iotdefender/internal/app"
+	"github.com/iotdefender/iotdefender/internal/certs"
 	"github.com/iotdefender/iotdefender/internal/server"
 )
 
@@ -23,24 +24,34 @@ func serve(args []string) error {
 	region := fs.String("region", env("IOTDEFENDER_REGION", "us-east-1"), "AWS region the API answers for (IOTDEFENDER_REGION)")
 	tlsCert := fs.String("tls-cert", env("IOTDEFENDER_TLS_CERT", ""), "TLS certificate file; serve HTTPS with --tls-key")
 	tlsKey := fs.String("tls-key", env("IOTDEFENDER_TLS_KEY", ""), "TLS private key file")
+	weakKeys := fs.String("weak-key-blocklist", env("IOTDEFENDER_WEAK_KEY_BLOCKLIST", ""),
+		"weak-key blocklist (openssl-blacklist format) for the key-quality checks' CVE-2008-0166 test (IOTDEFENDER_WEAK_KEY_BLOCKLIST)")
+	crlFetch := fs.String("crl-fetch", env("IOTDEFENDER_CRL_FETCH", "public"),
+		"CRL distribution points the revocation checks fetch: public (public addresses only), all, or off (IOTDEFENDER_CRL_FETCH)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return errors.New("--tls-cert and --tls-key go together")
 	}
+	fetchMode, err := certs.ParseFetchMode(*crlFetch)
+	if err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
 	a, err := app.New(ctx, app.Config{
-		DataDir:         *data,
-		Region:          *region,
-		Endpoint:        *addr,
-		AccountID:       env("IOTDEFENDER_ACCOUNT_ID", "123456789012"),
-		AccessKeyID:     bothOrNone("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", 0),
-		SecretAccessKey: bothOrNone("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", 1),
-		Log:             log,
+		DataDir:          *data,
+		Region:           *region,
+		Endpoint:         *addr,
+		AccountID:        env("IOTDEFENDER_ACCOUNT_ID", "123456789012"),
+		AccessKeyID:      bothOrNone("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", 0),
+		SecretAccessKey:  bothOrNone("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", 1),
+		WeakKeyBlocklist: *weakKeys,
+		CRLFetch:         fetchMode,
+		Log:              log,
 	})
 	if err != nil {
 		return err

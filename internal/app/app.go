@@ -11,9 +11,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 
 	"github.com/iotdefender/iotdefender/internal/accounts"
+	_ "github.com/iotdefender/iotdefender/internal/audit/checks" // registers the audit checks
+	"github.com/iotdefender/iotdefender/internal/audit/evaluate"
 	"github.com/iotdefender/iotdefender/internal/certs"
 	"github.com/iotdefender/iotdefender/internal/clock"
 	"github.com/iotdefender/iotdefender/internal/ids"
@@ -37,6 +40,13 @@ type Config struct {
 	// KeyPoolSize is how many RSA-2048 key pairs CreateKeysAndCertificate keeps
 	// ready (default 16; 0 keeps the default, negative disables pooling).
 	KeyPoolSize int
+	// WeakKeyBlocklist is a file in the openssl-blacklist format for the
+	// key-quality checks (CVE-2008-0166); "" for none: that half of the checks
+	// is then not run, and their results say so.
+	WeakKeyBlocklist string
+	// CRLFetch says which CRL distribution points the revocation checks may
+	// fetch (default certs.FetchPublic).
+	CRLFetch certs.FetchMode
 
 	Clock clock.Clock   // real clock when nil
 	IDs   ids.Generator // random when nil
@@ -48,6 +58,8 @@ type App struct {
 	Store    store.Store
 	Registry *registry.Registry
 	Handler  http.Handler
+	// Evaluator runs the audit checks over the store.
+	Evaluator *evaluate.Evaluator
 
 	keys   *certs.KeyPool
 	cancel context.CancelFunc
@@ -105,6 +117,16 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Keys:      a.keys,
 		Endpoint:  cfg.Endpoint,
 	})
+	weakKeys, err := loadWeakKeyBlocklist(cfg.WeakKeyBlocklist)
+	if err != nil {
+		return nil, err
+	}
+	a.Evaluator = evaluate.New(evaluate.Config{
+		Store:    st,
+		Fetcher:  certs.NewFetcher(cfg.CRLFetch, cfg.Clock),
+		WeakKeys: weakKeys,
+		Log:      cfg.Log,
+	})
 	srvCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	srv, err := server.New(srvCtx, server.Config{
@@ -114,6 +136,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		IDs:        cfg.IDs,
 		Log:        cfg.Log,
 		Operations: server.NewAPI(a.Registry),
+		Extensions: server.AuditDataExtensions(st, cfg.Clock),
 	})
 	if err != nil {
 		return nil, err
@@ -176,6 +199,23 @@ func issuingAuthority(ctx context.Context, sys store.System, cfg Config) (*certs
 		return nil, errors.New("the stored issuing CA is not PEM")
 	}
 	return certs.LoadAuthority(pem.EncodeToMemory(certBlock), rest, rand.Reader)
+}
+
+// loadWeakKeyBlocklist reads the blocklist file; nil when path is "".
+func loadWeakKeyBlocklist(path string) (*certs.WeakKeyBlocklist, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("weak-key blocklist: %w", err)
+	}
+	defer f.Close()
+	b, err := certs.LoadWeakKeyBlocklist(f)
+	if err != nil {
+		return nil, fmt.Errorf("weak-key blocklist %s: %w", path, err)
+	}
+	return b, nil
 }
 
 func randomBytes(n int) []byte {
