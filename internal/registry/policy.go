@@ -157,3 +157,6 @@ func (r *Registry) ListPolicies(ctx context.Context, account string, req MarkerR
 	}
 	return policies, next, nil
 }
+
+// PolicyARN returns the ARN of a policy of the account.
+func (r *Registry) PolicyARN(account, name string) string { return r.policyARN(account, name) }

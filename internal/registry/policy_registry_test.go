@@ -80,3 +80,18 @@ const (
 func policyCognitoID(n int) string {
 	return "eu-west-1:00000000-0000-0000-0000-" + string(rune('0'+n/10)) + string(rune('0'+n%10)) + "0000000000"
 }
+
+// allMarkerPages follows the markers of a listing from req to its end.
+func allMarkerPages[T any](t *testing.T, req MarkerRequest, list func(MarkerRequest) ([]T, string, error)) []T {
+	t.Helper()
+	var all []T
+	for {
+		page, next, err := list(req)
+		mustPolicy(t, err)
+		all = append(all, page...)
+		if next == "" {
+			return all
+		}
+		req.Marker = next
+	}
+}

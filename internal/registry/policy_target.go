@@ -68,6 +68,14 @@ func (t policyTarget) mustExist(ctx context.Context, tx store.ReadTx) error {
 	return mustExist(ctx, tx, t.resource)
 }
 
+// bothExist returns ResourceNotFound unless the policy and the target exist.
+func bothExist(ctx context.Context, tx store.ReadTx, policy string, t policyTarget) error {
+	if _, err := tx.Policy(ctx, policy); err != nil {
+		return policyNotFound(err, policy)
+	}
+	return t.mustExist(ctx, tx)
+}
+
 // AttachPolicy attaches a policy to a target; attaching it again changes
 // nothing. A target has at most ten policies.
 func (r *Registry) AttachPolicy(ctx context.Context, account, policy, target string) error {
@@ -85,10 +93,7 @@ func (r *Registry) attach(ctx context.Context, account, policy, target string, p
 		return err
 	}
 	return r.update(ctx, account, func(tx store.Tx) error {
-		if _, err := tx.Policy(ctx, policy); err != nil {
-			return policyNotFound(err, policy)
-		}
-		if err := t.mustExist(ctx, tx); err != nil {
+		if err := bothExist(ctx, tx, policy, t); err != nil {
 			return err
 		}
 		attached, err := tx.PolicyAttached(ctx, policy, t.Target)
@@ -130,10 +135,7 @@ func (r *Registry) DetachPrincipalPolicy(ctx context.Context, account, policy, p
 		return err
 	}
 	return r.update(ctx, account, func(tx store.Tx) error {
-		if _, err := tx.Policy(ctx, policy); err != nil {
-			return policyNotFound(err, policy)
-		}
-		if err := t.mustExist(ctx, tx); err != nil {
+		if err := bothExist(ctx, tx, policy, t); err != nil {
 			return err
 		}
 		return ignoreNotFound(tx.DetachPolicy(ctx, policy, t.Target))

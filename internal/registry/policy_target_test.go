@@ -127,18 +127,10 @@ func TestAttachPolicyLimit(t *testing.T) {
 	// The limit is per target.
 	mustPolicy(t, r.AttachPolicy(ctx, policyTestAccount, "p10", policyCognitoID(8)))
 
-	var got []string
-	req := MarkerRequest{PageSize: 4}
-	for {
-		page, next, err := r.ListAttachedPolicies(ctx, policyTestAccount, target, false, req)
-		mustPolicy(t, err)
-		got = append(got, policyNames(page)...)
-		if next == "" {
-			break
-		}
-		req.Marker = next
-	}
-	if diff := cmp.Diff(names[:iot.MaxPoliciesPerTarget], got); diff != "" {
+	got := allMarkerPages(t, MarkerRequest{PageSize: 4}, func(req MarkerRequest) ([]iot.Policy, string, error) {
+		return r.ListAttachedPolicies(ctx, policyTestAccount, target, false, req)
+	})
+	if diff := cmp.Diff(names[:iot.MaxPoliciesPerTarget], policyNames(got)); diff != "" {
 		t.Errorf("ListAttachedPolicies in pages of 4 (-want +got):\n%s", diff)
 	}
 	desc, _, err := r.ListPrincipalPolicies(ctx, policyTestAccount, target, MarkerRequest{PageSize: 3})
@@ -177,18 +169,10 @@ func TestListAttachedPoliciesRecursive(t *testing.T) {
 		{"recursive from the root", "building", true, []string{"building-p", "shared"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			req := MarkerRequest{PageSize: 3}
-			for {
-				page, next, err := r.ListAttachedPolicies(ctx, policyTestAccount, group(tc.group), tc.recursive, req)
-				mustPolicy(t, err)
-				got = append(got, policyNames(page)...)
-				if next == "" {
-					break
-				}
-				req.Marker = next
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
+			got := allMarkerPages(t, MarkerRequest{PageSize: 3}, func(req MarkerRequest) ([]iot.Policy, string, error) {
+				return r.ListAttachedPolicies(ctx, policyTestAccount, group(tc.group), tc.recursive, req)
+			})
+			if diff := cmp.Diff(tc.want, policyNames(got)); diff != "" {
 				t.Errorf("ListAttachedPolicies (-want +got):\n%s", diff)
 			}
 		})

@@ -241,24 +241,21 @@ func TestListPolicies(t *testing.T) {
 		{"ascending", true, []string{"a", "b", "c", "d", "e"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			req := MarkerRequest{PageSize: 2, Ascending: tc.ascending}
-			for {
+			// Each marker must match the model's pattern.
+			markers := regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`)
+			policies := allMarkerPages(t, MarkerRequest{PageSize: 2, Ascending: tc.ascending}, func(req MarkerRequest) ([]iot.Policy, string, error) {
 				page, next, err := r.ListPolicies(ctx, policyTestAccount, req)
-				mustPolicy(t, err)
-				for _, p := range page {
-					got = append(got, p.Name)
-					if p.ARN != r.policyARN(policyTestAccount, p.Name) {
-						t.Errorf("ARN of %s = %s", p.Name, p.ARN)
-					}
-				}
-				if next == "" {
-					break
-				}
-				if !regexp.MustCompile(`^[A-Za-z0-9+/]+={0,2}$`).MatchString(next) {
+				if next != "" && !markers.MatchString(next) {
 					t.Fatalf("marker %q does not match the model's pattern", next)
 				}
-				req.Marker = next
+				return page, next, err
+			})
+			var got []string
+			for _, p := range policies {
+				got = append(got, p.Name)
+				if p.ARN != r.policyARN(policyTestAccount, p.Name) {
+					t.Errorf("ARN of %s = %s", p.Name, p.ARN)
+				}
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("ListPolicies (-want +got):\n%s", diff)

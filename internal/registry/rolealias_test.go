@@ -94,17 +94,9 @@ func TestListRoleAliases(t *testing.T) {
 		{"ascending", true, []string{"a", "b", "c", "d", "e"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var got []string
-			req := MarkerRequest{PageSize: 2, Ascending: tc.ascending}
-			for {
-				page, next, err := r.ListRoleAliases(ctx, policyTestAccount, req)
-				mustPolicy(t, err)
-				got = append(got, page...)
-				if next == "" {
-					break
-				}
-				req.Marker = next
-			}
+			got := allMarkerPages(t, MarkerRequest{PageSize: 2, Ascending: tc.ascending}, func(req MarkerRequest) ([]string, string, error) {
+				return r.ListRoleAliases(ctx, policyTestAccount, req)
+			})
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("ListRoleAliases (-want +got):\n%s", diff)
 			}

@@ -160,20 +160,15 @@ func testPolicyListing(t *testing.T, open Opener) {
 			{false, []string{"a", "b", "c", "d", "e"}},
 			{true, []string{"e", "d", "c", "b", "a"}},
 		} {
+			policies, err := allStorePages(2, func(p store.Page) ([]iot.Policy, bool, error) {
+				return tx.Policies(ctx, tc.descending, p)
+			}, func(p iot.Policy) string { return p.Name })
+			if err != nil {
+				return err
+			}
 			var got []string
-			p := store.Page{Limit: 2}
-			for {
-				page, more, err := tx.Policies(ctx, tc.descending, p)
-				if err != nil {
-					return err
-				}
-				for _, policy := range page {
-					got = append(got, policy.Name)
-				}
-				if !more {
-					break
-				}
-				p.After = page[len(page)-1].Name
+			for _, policy := range policies {
+				got = append(got, policy.Name)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("Policies descending=%v (-want +got):\n%s", tc.descending, diff)
@@ -241,20 +236,15 @@ func testPolicyTargets(t *testing.T, open Opener) {
 			{"descending", store.PolicyTargetFilter{Descending: true}, []string{user, group, certB, certA}},
 			{"principals", store.PolicyTargetFilter{PrincipalsOnly: true}, []string{certA, certB, user}},
 		} {
+			targets, err := allStorePages(3, func(p store.Page) ([]iot.PolicyTarget, bool, error) {
+				return tx.PolicyTargets(ctx, "p1", tc.filter, p)
+			}, func(t iot.PolicyTarget) string { return t.Target })
+			if err != nil {
+				return err
+			}
 			var got []string
-			p := store.Page{Limit: 3}
-			for {
-				page, more, err := tx.PolicyTargets(ctx, "p1", tc.filter, p)
-				if err != nil {
-					return err
-				}
-				for _, target := range page {
-					got = append(got, target.Target)
-				}
-				if !more {
-					break
-				}
-				p.After = page[len(page)-1].Target
+			for _, target := range targets {
+				got = append(got, target.Target)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("PolicyTargets %s (-want +got):\n%s", tc.name, diff)
@@ -278,18 +268,11 @@ func testPolicyTargets(t *testing.T, open Opener) {
 			{"descending", []string{certA, group}, true, []string{"p3", "p2", "p1"}},
 			{"no attachments", []string{"arn:aws:iot:us-east-1:123456789012:cert/none"}, false, nil},
 		} {
-			var got []string
-			p := store.Page{Limit: 2}
-			for {
-				page, more, err := tx.TargetPolicies(ctx, tc.targets, tc.descending, p)
-				if err != nil {
-					return err
-				}
-				got = append(got, page...)
-				if !more {
-					break
-				}
-				p.After = page[len(page)-1]
+			got, err := allStorePages(2, func(p store.Page) ([]string, bool, error) {
+				return tx.TargetPolicies(ctx, tc.targets, tc.descending, p)
+			}, func(name string) string { return name })
+			if err != nil {
+				return err
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("TargetPolicies %s (-want +got):\n%s", tc.name, diff)

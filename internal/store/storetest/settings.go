@@ -125,18 +125,11 @@ func testV2LoggingLevels(t *testing.T, open Opener) {
 		if n, err := tx.CountV2LoggingLevels(ctx); err != nil || n != 4 {
 			t.Errorf("CountV2LoggingLevels = %d, %v; want 4", n, err)
 		}
-		var all []iot.LogTargetConfiguration
-		p := store.Page{Limit: 3}
-		for {
-			page, more, err := tx.V2LoggingLevels(ctx, "", p)
-			if err != nil {
-				return err
-			}
-			all = append(all, page...)
-			if !more {
-				break
-			}
-			p.After = store.V2LoggingLevelKey(page[len(page)-1].Target)
+		all, err := allStorePages(3, func(p store.Page) ([]iot.LogTargetConfiguration, bool, error) {
+			return tx.V2LoggingLevels(ctx, "", p)
+		}, func(c iot.LogTargetConfiguration) string { return store.V2LoggingLevelKey(c.Target) })
+		if err != nil {
+			return err
 		}
 		if diff := cmp.Diff(sorted, all); diff != "" {
 			t.Errorf("V2LoggingLevels paged (-want +got):\n%s", diff)
@@ -247,20 +240,31 @@ func testRoleAliases(t *testing.T, open Opener) {
 
 // pageRoleAliases lists every role alias two at a time.
 func pageRoleAliases(ctx context.Context, tx store.ReadTx, descending bool) ([]string, error) {
+	aliases, err := allStorePages(2, func(p store.Page) ([]iot.RoleAlias, bool, error) {
+		return tx.RoleAliases(ctx, descending, p)
+	}, func(a iot.RoleAlias) string { return a.Alias })
 	var names []string
-	p := store.Page{Limit: 2}
+	for _, a := range aliases {
+		names = append(names, a.Alias)
+	}
+	return names, err
+}
+
+// allStorePages follows a listing page by page, each page continuing after
+// the key of the last item of the one before, and returns every item.
+func allStorePages[T any](limit int, list func(store.Page) ([]T, bool, error), key func(T) string) ([]T, error) {
+	var all []T
+	p := store.Page{Limit: limit}
 	for {
-		page, more, err := tx.RoleAliases(ctx, descending, p)
+		page, more, err := list(p)
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range page {
-			names = append(names, a.Alias)
+		all = append(all, page...)
+		if !more || len(page) == 0 {
+			return all, nil
 		}
-		if !more {
-			return names, nil
-		}
-		p.After = page[len(page)-1].Alias
+		p.After = key(page[len(page)-1])
 	}
 }
 
