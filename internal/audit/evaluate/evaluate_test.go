@@ -52,9 +52,13 @@ type recorder struct {
 	err       error
 }
 
-func (r *recorder) Evaluated(n int)            { r.mu.Lock(); r.evaluated += n; r.mu.Unlock() }
-func (r *recorder) NonCompliant(f check.Finding) { r.mu.Lock(); r.findings = append(r.findings, f); r.mu.Unlock() }
-func (r *recorder) Message(text string)         { r.mu.Lock(); r.message = text; r.mu.Unlock() }
+func (r *recorder) Evaluated(n int) { r.mu.Lock(); r.evaluated += n; r.mu.Unlock() }
+func (r *recorder) NonCompliant(f check.Finding) {
+	r.mu.Lock()
+	r.findings = append(r.findings, f)
+	r.mu.Unlock()
+}
+func (r *recorder) Message(text string) { r.mu.Lock(); r.message = text; r.mu.Unlock() }
 
 // evaluate runs the checks and returns their records by name.
 func evaluate(t *testing.T, e *Evaluator, checks ...*check.Check) map[string]*recorder {
