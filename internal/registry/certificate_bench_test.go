@@ -81,4 +81,3 @@ func BenchmarkScanActiveCertificates(b *testing.B) {
 		}
 	}
 }
-
