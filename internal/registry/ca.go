@@ -53,7 +53,7 @@ func (r *Registry) RegisterCACertificate(ctx context.Context, account string, re
 	if err := checkRegistrationConfig(req.RegistrationConfig); err != nil {
 		return iot.CACertificate{}, err
 	}
-	if err := checkCATags(req.Tags); err != nil {
+	if err := checkTags(req.Tags); err != nil {
 		return iot.CACertificate{}, err
 	}
 	p, err := r.parseForRegistration(req.CertificatePEM)
@@ -133,19 +133,6 @@ func checkRegistrationConfig(c iot.RegistrationConfig) error {
 	if c.TemplateName != "" && c.TemplateBody != "" {
 		return iot.Errorf(iot.InvalidRequest,
 			"A registration config names a provisioning template (templateName) or gives one (templateBody), not both.")
-	}
-	return nil
-}
-
-// checkCATags checks the tags of a new CA certificate.
-func checkCATags(tags []iot.Tag) error {
-	if len(tags) > iot.MaxTagsPerResource {
-		return iot.Errorf(iot.InvalidRequest, "A resource can have at most %d tags; the request has %d.", iot.MaxTagsPerResource, len(tags))
-	}
-	for _, t := range tags {
-		if strings.HasPrefix(strings.ToLower(t.Key), iot.ReservedTagPrefix) {
-			return iot.Errorf(iot.InvalidRequest, "Tag keys starting with %q are reserved for AWS: %s.", iot.ReservedTagPrefix, t.Key)
-		}
 	}
 	return nil
 }
@@ -238,8 +225,7 @@ func (r *Registry) DeleteCACertificate(ctx context.Context, account, id string) 
 
 // ListCACertificatesRequest is the input of ListCACertificates.
 type ListCACertificatesRequest struct {
-	ListRequest
-	Ascending bool
+	MarkerRequest
 	// TemplateName lists only the CAs whose registration config names this
 	// provisioning template.
 	TemplateName string
@@ -248,8 +234,8 @@ type ListCACertificatesRequest struct {
 // ListCACertificates lists CA certificates by creation date, newest first
 // unless Ascending.
 func (r *Registry) ListCACertificates(ctx context.Context, account string, req ListCACertificatesRequest) ([]iot.CACertificate, string, error) {
-	scope := "cacertificates/" + listingOrder(req.Ascending) + "/" + req.TemplateName
-	p, err := r.certMarkerPage(account, scope, req.ListRequest)
+	scope := "cacertificates/" + orderScope(req.Ascending) + "/" + req.TemplateName
+	p, err := r.markerPage(account, scope, req.MarkerRequest)
 	if err != nil {
 		return nil, "", err
 	}
@@ -267,5 +253,5 @@ func (r *Registry) ListCACertificates(ctx context.Context, account string, req L
 		cas[i].ARN = r.caCertificateARN(account, cas[i].ID)
 		last = store.CreationKey(cas[i].CreatedAt, cas[i].ID)
 	}
-	return cas, r.certNextMarker(account, scope, more, last), nil
+	return cas, r.nextMarker(account, scope, more, last), nil
 }

@@ -253,9 +253,9 @@ func TestListCACertificates(t *testing.T) {
 		req     ListCACertificatesRequest
 		want    []string
 	}{
-		{"ascending", certAccount, ListCACertificatesRequest{Ascending: true}, all},
+		{"ascending", certAccount, ListCACertificatesRequest{MarkerRequest: MarkerRequest{Ascending: true}}, all},
 		{"newest first", certAccount, ListCACertificatesRequest{}, []string{all[4], all[3], all[2], all[1], all[0]}},
-		{"by template", certAccount, ListCACertificatesRequest{Ascending: true, TemplateName: "fleet"}, fleet},
+		{"by template", certAccount, ListCACertificatesRequest{MarkerRequest: MarkerRequest{Ascending: true}, TemplateName: "fleet"}, fleet},
 		{"by unknown template", certAccount, ListCACertificatesRequest{TemplateName: "other"}, nil},
 		{"another account", certOtherAccount, ListCACertificatesRequest{}, nil},
 	}
@@ -263,7 +263,7 @@ func TestListCACertificates(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var ids []string
 			req := tc.req
-			req.MaxResults = 2
+			req.PageSize = 2
 			for pages := 0; pages < 10; pages++ {
 				page, next, err := e.r.ListCACertificates(ctx, tc.account, req)
 				if err != nil {
@@ -278,14 +278,14 @@ func TestListCACertificates(t *testing.T) {
 				if next == "" {
 					break
 				}
-				req.NextToken = next
+				req.Marker = next
 			}
 			if diff := cmp.Diff(tc.want, ids); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}
-	_, marker, _ := e.r.ListCACertificates(ctx, certAccount, ListCACertificatesRequest{ListRequest: ListRequest{MaxResults: 1}})
-	_, _, err := e.r.ListCACertificates(ctx, certAccount, ListCACertificatesRequest{ListRequest: ListRequest{NextToken: marker}, TemplateName: "fleet"})
+	_, marker, _ := e.r.ListCACertificates(ctx, certAccount, ListCACertificatesRequest{MarkerRequest: MarkerRequest{PageSize: 1}})
+	_, _, err := e.r.ListCACertificates(ctx, certAccount, ListCACertificatesRequest{MarkerRequest: MarkerRequest{Marker: marker}, TemplateName: "fleet"})
 	wantCertKind(t, err, iot.InvalidRequest)
 }

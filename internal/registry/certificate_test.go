@@ -382,6 +382,27 @@ func TestDeleteCertificate(t *testing.T) {
 	}
 }
 
+func TestDeleteCertificateWithPolicies(t *testing.T) {
+	e := newCertEnv(t)
+	ctx := context.Background()
+	const document = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}`
+	if _, err := e.r.CreatePolicy(ctx, certAccount, CreatePolicyRequest{Name: "device", Document: document}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.registerDevice(t, iot.CertificateInactive)
+	if err := e.r.AttachPolicy(ctx, certAccount, "device", c.ARN); err != nil {
+		t.Fatal(err)
+	}
+	wantCertKind(t, e.r.DeleteCertificate(ctx, certAccount, c.ID, false), iot.DeleteConflict)
+	if err := e.r.DeleteCertificate(ctx, certAccount, c.ID, true); err != nil {
+		t.Fatalf("forced deletion: %v", err)
+	}
+	targets, _, err := e.r.ListTargetsForPolicy(ctx, certAccount, "device", MarkerRequest{})
+	if err != nil || len(targets) != 0 {
+		t.Errorf("policy targets after the forced deletion: %v, %v", targets, err)
+	}
+}
+
 func TestListCertificates(t *testing.T) {
 	e := newCertEnv(t)
 	ctx := context.Background()
@@ -414,8 +435,8 @@ func TestListCertificates(t *testing.T) {
 		want    []string
 	}{
 		{"newest first", certAccount, ListCertificatesRequest{}, reversed(all)},
-		{"ascending", certAccount, ListCertificatesRequest{Ascending: true}, all},
-		{"by CA", certAccount, ListCertificatesRequest{CAID: registeredCA.ID, Ascending: true}, byCA},
+		{"ascending", certAccount, ListCertificatesRequest{MarkerRequest: MarkerRequest{Ascending: true}}, all},
+		{"by CA", certAccount, ListCertificatesRequest{MarkerRequest: MarkerRequest{Ascending: true}, CAID: registeredCA.ID}, byCA},
 		{"by CA newest first", certAccount, ListCertificatesRequest{CAID: registeredCA.ID}, reversed(byCA)},
 		{"by an unknown CA", certAccount, ListCertificatesRequest{CAID: sha256Hex(ca.device(t))}, nil},
 		{"another account", certOtherAccount, ListCertificatesRequest{}, nil},
@@ -424,7 +445,7 @@ func TestListCertificates(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var ids []string
 			req := tc.req
-			req.MaxResults = 2
+			req.PageSize = 2
 			for pages := 0; pages < 10; pages++ {
 				page, next, err := e.r.ListCertificates(ctx, tc.account, req)
 				if err != nil {
@@ -439,7 +460,7 @@ func TestListCertificates(t *testing.T) {
 				if next == "" {
 					break
 				}
-				req.NextToken = next
+				req.Marker = next
 			}
 			if diff := cmp.Diff(tc.want, ids); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
@@ -448,7 +469,7 @@ func TestListCertificates(t *testing.T) {
 	}
 
 	// Markers: in the alphabet the model allows, bound to their listing.
-	_, marker, err := e.r.ListCertificates(ctx, certAccount, ListCertificatesRequest{ListRequest: ListRequest{MaxResults: 1}})
+	_, marker, err := e.r.ListCertificates(ctx, certAccount, ListCertificatesRequest{MarkerRequest: MarkerRequest{PageSize: 1}})
 	if err != nil || marker == "" {
 		t.Fatalf("first page: marker %q, %v", marker, err)
 	}
@@ -462,11 +483,11 @@ func TestListCertificates(t *testing.T) {
 		account string
 		req     ListCertificatesRequest
 	}{
-		{"forged", certAccount, ListCertificatesRequest{ListRequest: ListRequest{NextToken: "Zm9yZ2VkIG1hcmtlciBmb3JnZWQgbWFya2VyIGZvcmdlZCBtYXJrZXI="}}},
-		{"not base64", certAccount, ListCertificatesRequest{ListRequest: ListRequest{NextToken: "#"}}},
-		{"other order", certAccount, ListCertificatesRequest{ListRequest: ListRequest{NextToken: marker}, Ascending: true}},
-		{"other CA", certAccount, ListCertificatesRequest{ListRequest: ListRequest{NextToken: marker}, CAID: registeredCA.ID}},
-		{"other account", certOtherAccount, ListCertificatesRequest{ListRequest: ListRequest{NextToken: marker}}},
+		{"forged", certAccount, ListCertificatesRequest{MarkerRequest: MarkerRequest{Marker: "Zm9yZ2VkIG1hcmtlciBmb3JnZWQgbWFya2VyIGZvcmdlZCBtYXJrZXI="}}},
+		{"not base64", certAccount, ListCertificatesRequest{MarkerRequest: MarkerRequest{Marker: "#"}}},
+		{"other order", certAccount, ListCertificatesRequest{MarkerRequest: MarkerRequest{Marker: marker, Ascending: true}}},
+		{"other CA", certAccount, ListCertificatesRequest{MarkerRequest: MarkerRequest{Marker: marker}, CAID: registeredCA.ID}},
+		{"other account", certOtherAccount, ListCertificatesRequest{MarkerRequest: MarkerRequest{Marker: marker}}},
 	}
 	for _, tc := range refused {
 		t.Run("marker "+tc.name, func(t *testing.T) {

@@ -50,11 +50,8 @@ func (r *Registry) certificateChanged(c iot.Certificate) iot.Certificate {
 }
 
 // DeleteCertificate deletes a device certificate that is not ACTIVE and not
-// attached to a thing.
-//
-// A certificate with policies attached is refused unless force is set, which
-// detaches them. Policies are the policy family's: until it is wired in here,
-// policy attachments are neither checked nor detached.
+// attached to a thing. A certificate with policies attached is refused unless
+// force is set, which detaches them.
 func (r *Registry) DeleteCertificate(ctx context.Context, account, id string, force bool) error {
 	id = strings.ToLower(id)
 	return r.update(ctx, account, func(tx store.Tx) error {
@@ -78,6 +75,19 @@ func (r *Registry) DeleteCertificate(ctx context.Context, account, id string, fo
 		if len(things) > 0 {
 			return iot.Errorf(iot.DeleteConflict,
 				"Things must be detached before deletion (arn: %s); certificate %s is attached to %s.", arn, id, things[0].ThingName)
+		}
+		if !force {
+			n, err := tx.CountTargetPolicies(ctx, arn)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				return iot.Errorf(iot.DeleteConflict,
+					"Certificate policies must be detached before deletion (arn: %s): %d attached; detach them or delete with forceDelete.", arn, n)
+			}
+		}
+		if err := tx.DetachTarget(ctx, arn); err != nil {
+			return err
 		}
 		return tx.DeleteCertificate(ctx, id)
 	})

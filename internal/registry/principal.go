@@ -10,6 +10,10 @@ import (
 	"github.com/iotdefender/iotdefender/internal/store"
 )
 
+// defaultPrincipalPageSize is the page size of the principal listings when the
+// request names none: 25, as for the certificate listings [inferred].
+const defaultPrincipalPageSize = 25
+
 // A principal is a certificate, named by its ARN, or an Amazon Cognito
 // identity, named by its id (region:uuid).
 var (
@@ -93,7 +97,7 @@ func (r *Registry) DetachThingPrincipal(ctx context.Context, account, thing, pri
 // typ "" lists every type.
 func (r *Registry) ListThingPrincipals(ctx context.Context, account, thing string, typ iot.ThingPrincipalType, req ListRequest) ([]iot.ThingPrincipal, string, error) {
 	scope := "thingprincipals/" + string(typ) + "/" + thing
-	p, err := r.page(account, scope, req, defaultCertificatePageSize)
+	p, err := r.page(account, scope, req, defaultPrincipalPageSize)
 	if err != nil {
 		return nil, "", err
 	}
@@ -121,7 +125,7 @@ func (r *Registry) ListPrincipalThings(ctx context.Context, account, principal s
 			return err
 		}
 		scope = "principalthings/" + string(typ) + "/" + principal
-		p, err := r.page(account, scope, req, defaultCertificatePageSize)
+		p, err := r.page(account, scope, req, defaultPrincipalPageSize)
 		if err != nil {
 			return err
 		}

@@ -100,8 +100,7 @@ func (a *API) DeleteCertificate(ctx context.Context, in *iotapi.DeleteCertificat
 
 func (a *API) ListCertificates(ctx context.Context, in *iotapi.ListCertificatesRequest) (*iotapi.ListCertificatesResponse, error) {
 	certs, next, err := a.registry.ListCertificates(ctx, accountOf(ctx), registry.ListCertificatesRequest{
-		ListRequest: certMarkerRequest(in.Marker, in.PageSize),
-		Ascending:   awsjson.Value(in.AscendingOrder),
+		MarkerRequest: certMarkerRequest(in.Marker, in.PageSize, in.AscendingOrder),
 	})
 	if err != nil {
 		return nil, err
@@ -111,9 +110,8 @@ func (a *API) ListCertificates(ctx context.Context, in *iotapi.ListCertificatesR
 
 func (a *API) ListCertificatesByCA(ctx context.Context, in *iotapi.ListCertificatesByCARequest) (*iotapi.ListCertificatesByCAResponse, error) {
 	certs, next, err := a.registry.ListCertificates(ctx, accountOf(ctx), registry.ListCertificatesRequest{
-		ListRequest: certMarkerRequest(in.Marker, in.PageSize),
-		Ascending:   awsjson.Value(in.AscendingOrder),
-		CAID:        awsjson.Value(in.CaCertificateId),
+		MarkerRequest: certMarkerRequest(in.Marker, in.PageSize, in.AscendingOrder),
+		CAID:          awsjson.Value(in.CaCertificateId),
 	})
 	if err != nil {
 		return nil, err
@@ -136,8 +134,8 @@ func wireCertificates(certs []iot.Certificate) []iotapi.Certificate {
 }
 
 // certMarkerRequest returns the paging part of a marker-paged list request.
-func certMarkerRequest(marker *string, pageSize *int32) registry.ListRequest {
-	return registry.ListRequest{NextToken: awsjson.Value(marker), MaxResults: int(awsjson.Value(pageSize))}
+func certMarkerRequest(marker *string, pageSize *int32, ascending *bool) registry.MarkerRequest {
+	return registry.MarkerRequest{Marker: awsjson.Value(marker), PageSize: int(awsjson.Value(pageSize)), Ascending: awsjson.Value(ascending)}
 }
 
 // certOpt returns a pointer to s, or nil for "" (an absent member).

@@ -107,9 +107,8 @@ func (a *API) DeleteCACertificate(ctx context.Context, in *iotapi.DeleteCACertif
 
 func (a *API) ListCACertificates(ctx context.Context, in *iotapi.ListCACertificatesRequest) (*iotapi.ListCACertificatesResponse, error) {
 	cas, next, err := a.registry.ListCACertificates(ctx, accountOf(ctx), registry.ListCACertificatesRequest{
-		ListRequest:  certMarkerRequest(in.Marker, in.PageSize),
-		Ascending:    awsjson.Value(in.AscendingOrder),
-		TemplateName: awsjson.Value(in.TemplateName),
+		MarkerRequest: certMarkerRequest(in.Marker, in.PageSize, in.AscendingOrder),
+		TemplateName:  awsjson.Value(in.TemplateName),
 	})
 	if err != nil {
 		return nil, err
