@@ -19,7 +19,9 @@ const (
 	// NoData is read by the checks iotdefender cannot run (Metadata.Unsupported).
 	NoData Data = iota
 	// DeviceCertificates: *iot.Certificate, every device certificate in status
-	// ACTIVE or PENDING_TRANSFER, without DER or chain, in no particular order.
+	// ACTIVE or PENDING_TRANSFER, in no particular order, with its id, status,
+	// creation time and X.509 facts (not the CRL distribution points); the
+	// other fields are left empty.
 	DeviceCertificates
 	// CACertificates: *iot.CACertificate, every ACTIVE CA certificate (CA
 	// certificates have no PENDING_TRANSFER status), without DER.
@@ -115,7 +117,9 @@ type Scope struct {
 }
 
 // Visitor reads the rows of one run, one at a time, then End. An error from
-// either stops the run: the check is then FAILED with that error.
+// either stops the run: the check is then FAILED with that error. A row is
+// the evaluator's again once Visit returns (it may reuse it for the next):
+// a visitor keeps what it needs of a row, never the row itself.
 type Visitor[R any] interface {
 	Visit(row R) error
 	// End is called after the last row; a check that reports across rows (or

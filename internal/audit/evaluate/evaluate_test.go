@@ -145,9 +145,9 @@ type countingTx struct {
 	s *countingStore
 }
 
-func (t countingTx) CertificatesByStatus(ctx context.Context, statuses ...iot.CertificateStatus) iter.Seq2[iot.Certificate, error] {
-	t.s.count("CertificatesByStatus")
-	return t.ReadTx.CertificatesByStatus(ctx, statuses...)
+func (t countingTx) AuditCertificates(ctx context.Context) iter.Seq2[iot.Certificate, error] {
+	t.s.count("AuditCertificates")
+	return t.ReadTx.AuditCertificates(ctx)
 }
 
 func (t countingTx) ConnectionEventsByPrincipal(ctx context.Context, from, to time.Time) iter.Seq2[iot.ConnectionEvent, error] {
@@ -203,7 +203,7 @@ func TestEvaluateReadsEachKindOnce(t *testing.T) {
 		registered(t, "DEVICE_CERTIFICATE_EXPIRING_CHECK"),
 		registered(t, "DEVICE_CERTIFICATE_SHARED_CHECK"),
 	)
-	want := map[string]int{"Snapshot": 1, "transactions": 2, "CertificatesByStatus": 1, "ConnectionEventsByPrincipal": 1}
+	want := map[string]int{"Snapshot": 1, "transactions": 2, "AuditCertificates": 1, "ConnectionEventsByPrincipal": 1}
 	if diff := cmp.Diff(want, counting.calls); diff != "" {
 		t.Errorf("store calls (-want +got):\n%s", diff)
 	}

@@ -12,10 +12,14 @@ import (
 
 // The rows of each kind of data, read from one transaction of the snapshot.
 
+// pointers yields a pointer to each row, reusing one variable: a visitor keeps
+// what it needs of a row, never the row (check.Visitor).
 func pointers[T any](seq iter.Seq2[T, error]) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
+		var row T
 		for v, err := range seq {
-			if !yield(&v, err) || err != nil {
+			row = v
+			if !yield(&row, err) || err != nil {
 				return
 			}
 		}
@@ -23,7 +27,7 @@ func pointers[T any](seq iter.Seq2[T, error]) iter.Seq2[*T, error] {
 }
 
 func deviceCertificateRows(ctx context.Context, tx store.ReadTx) iter.Seq2[*iot.Certificate, error] {
-	return pointers(tx.CertificatesByStatus(ctx, iot.CertificateActive, iot.CertificatePendingTransfer))
+	return pointers(tx.AuditCertificates(ctx))
 }
 
 func caCertificateRows(ctx context.Context, tx store.ReadTx) iter.Seq2[*iot.CACertificate, error] {

@@ -74,15 +74,35 @@ func visitor[R any](r *run, scope *check.Scope) (check.Visitor[R], error) {
 
 // visitAll gives row to every member and returns those still reading.
 func visitAll[R any](log *slog.Logger, members []member[R], row R) []member[R] {
-	kept := members[:0]
-	for _, m := range members {
-		if err := protect(log, m.run, func() error { return m.visitor.Visit(row) }); err != nil {
-			m.run.finish(err)
-			continue
+	kept := members[:0] // kept never overtakes the member being read
+	for rest := members; len(rest) > 0; {
+		failed, err := visitRow(log, rest, row, &kept)
+		if failed == len(rest) {
+			break
 		}
-		kept = append(kept, m)
+		rest[failed].run.finish(err)
+		rest = rest[failed+1:]
 	}
 	return kept
+}
+
+// visitRow gives row to members in turn, appending to kept those that go on
+// reading, until one fails or panics: it returns that one's index (len(members)
+// when none did) and its error. One deferred recover per row, not per check.
+func visitRow[R any](log *slog.Logger, members []member[R], row R, kept *[]member[R]) (failed int, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			log.Error("audit check panicked", "check", members[failed].run.Check.Name, "panic", v, "stack", string(debug.Stack()))
+			err = errInternal
+		}
+	}()
+	for ; failed < len(members); failed++ {
+		if err := members[failed].visitor.Visit(row); err != nil {
+			return failed, err
+		}
+		*kept = append(*kept, members[failed])
+	}
+	return failed, nil
 }
 
 // errInternal is what a check that panicked reports; the panic goes to the log.
