@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/iotdefender/iotdefender/internal/iot"
-	"github.com/iotdefender/iotdefender/internal/store"
 )
 
 // benchDevicePEMs makes n distinct RSA-2048 device certificates signed by one
@@ -47,36 +46,6 @@ func BenchmarkRegisterCertificateWithCA(b *testing.B) {
 	b.ResetTimer()
 	for i := range b.N {
 		if _, err := e.r.RegisterCertificate(ctx, certAccount, RegisterCertificateRequest{CertificatePEM: pems[i], CAPEM: ca.pem}); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkScanActiveCertificates measures the audit's scan, per certificate.
-func BenchmarkScanActiveCertificates(b *testing.B) {
-	e := newCertEnv(b)
-	ctx := context.Background()
-	_, pems := benchDevicePEMs(b, 20000)
-	for _, p := range pems {
-		if _, err := e.r.RegisterCertificateWithoutCA(ctx, certAccount, p, iot.CertificateActive); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for n := 0; n < b.N; {
-		err := e.st.View(ctx, certAccount, func(tx store.ReadTx) error {
-			for _, err := range tx.CertificatesByStatus(ctx, iot.CertificateActive, iot.CertificatePendingTransfer) {
-				if err != nil {
-					return err
-				}
-				if n++; n == b.N {
-					break
-				}
-			}
-			return nil
-		})
-		if err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -235,3 +235,27 @@ func (e *certEnv) registerDevice(t testing.TB, status iot.CertificateStatus) iot
 	}
 	return c
 }
+
+// pageIDs follows a listing's next markers (or tokens) to its end and returns
+// the ids of what it listed; list gets "" for the first page.
+func pageIDs[T any](t *testing.T, list func(next string) ([]T, string, error), id func(T) string) []string {
+	t.Helper()
+	var ids []string
+	next := ""
+	for pages := 0; ; pages++ {
+		page, n, err := list(next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, item := range page {
+			ids = append(ids, id(item))
+		}
+		if n == "" {
+			return ids
+		}
+		if pages > 20 {
+			t.Fatal("the listing does not end")
+		}
+		next = n
+	}
+}

@@ -443,25 +443,17 @@ func TestListCertificates(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var ids []string
-			req := tc.req
-			req.PageSize = 2
-			for pages := 0; pages < 10; pages++ {
+			ids := pageIDs(t, func(marker string) ([]iot.Certificate, string, error) {
+				req := tc.req
+				req.PageSize, req.Marker = 2, marker
 				page, next, err := e.r.ListCertificates(ctx, tc.account, req)
-				if err != nil {
-					t.Fatal(err)
-				}
 				for _, c := range page {
-					ids = append(ids, c.ID)
-					if c.ARN != e.r.certificateARN(tc.account, c.ID) || c.DER != nil {
-						t.Errorf("listed %+v", c)
+					if c.ARN != e.r.certificateARN(tc.account, c.ID) || c.DER != nil || len(page) > 2 {
+						t.Errorf("listed %+v in a page of %d", c, len(page))
 					}
 				}
-				if next == "" {
-					break
-				}
-				req.Marker = next
-			}
+				return page, next, err
+			}, func(c iot.Certificate) string { return c.ID })
 			if diff := cmp.Diff(tc.want, ids); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}

@@ -125,19 +125,9 @@ func TestPrincipalListings(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var got []string
-	req := ListRequest{MaxResults: 2}
-	for pages := 0; pages < 10; pages++ {
-		page, next, err := e.r.ListPrincipalThings(ctx, certAccount, a.ARN, "", req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, thingNames(page)...)
-		if next == "" {
-			break
-		}
-		req.NextToken = next
-	}
+	got := pageIDs(t, func(next string) ([]iot.ThingPrincipal, string, error) {
+		return e.r.ListPrincipalThings(ctx, certAccount, a.ARN, "", ListRequest{MaxResults: 2, NextToken: next})
+	}, func(p iot.ThingPrincipal) string { return p.ThingName })
 	if diff := cmp.Diff(things, got); diff != "" {
 		t.Errorf("paged things (-want +got):\n%s", diff)
 	}

@@ -25,7 +25,7 @@ type CertificateReader interface {
 	// in the order they were registered.
 	CertificateChain(ctx context.Context, id string) ([]iot.ChainCertificate, error)
 	// CertificatesByStatus streams every device certificate in one of the given
-	// statuses, without DER or chain, in no particular order: the audit's scan.
+	// statuses, without DER or chain, in no particular order.
 	CertificatesByStatus(ctx context.Context, statuses ...iot.CertificateStatus) iter.Seq2[iot.Certificate, error]
 
 	// CACertificate returns a CA certificate with its DER.

@@ -63,8 +63,8 @@ func (t *tx) UpdateCertificate(_ context.Context, c iot.Certificate) error {
 	return certAffected(res, err)
 }
 
-func (t *tx) DeleteCertificate(_ context.Context, id string) error {
-	chain, err := t.chainIDs(id)
+func (t *tx) DeleteCertificate(ctx context.Context, id string) error {
+	chain, err := t.chainIDs(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (t *tx) DeleteCertificate(_ context.Context, id string) error {
 	return nil
 }
 
-func (t *tx) Certificate(_ context.Context, id string) (iot.Certificate, error) {
+func (t *tx) Certificate(ctx context.Context, id string) (iot.Certificate, error) {
 	var der []byte
 	c, err := scanCertificate(t.queryRow(`SELECT `+certificateColumns+`, d.der FROM certificates
 		JOIN certificate_ders d USING (account_id, id) WHERE account_id = ? AND id = ?`, t.account, id), &der)
@@ -91,51 +91,32 @@ func (t *tx) Certificate(_ context.Context, id string) (iot.Certificate, error) 
 		return iot.Certificate{}, notFound(err)
 	}
 	c.DER = der
-	if c.Chain, err = t.chainIDs(id); err != nil {
+	if c.Chain, err = t.chainIDs(ctx, id); err != nil {
 		return iot.Certificate{}, err
 	}
 	return c, nil
 }
 
-func (t *tx) chainIDs(id string) ([]string, error) {
-	rows, err := t.query(`SELECT chain_certificate_id FROM certificate_chain_links
+func (t *tx) chainIDs(ctx context.Context, id string) ([]string, error) {
+	return auditCollect(ctx, t, scanString, `SELECT chain_certificate_id FROM certificate_chain_links
 		WHERE account_id = ? AND certificate_id = ? ORDER BY position`, t.account, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var cid string
-		if err := rows.Scan(&cid); err != nil {
-			return nil, err
-		}
-		ids = append(ids, cid)
-	}
-	return ids, rows.Err()
 }
 
-func (t *tx) CertificateChain(_ context.Context, id string) ([]iot.ChainCertificate, error) {
-	rows, err := t.query(`SELECT c.id, c.der, `+certQualified("c", factColumns)+` FROM certificate_chain_links l
+func (t *tx) CertificateChain(ctx context.Context, id string) ([]iot.ChainCertificate, error) {
+	return auditCollect(ctx, t, scanChainCertificate, `SELECT c.id, c.der, `+certQualified("c", factColumns)+` FROM certificate_chain_links l
 		JOIN chain_certificates c ON c.account_id = l.account_id AND c.id = l.chain_certificate_id
 		WHERE l.account_id = ? AND l.certificate_id = ? ORDER BY l.position`, t.account, id)
-	if err != nil {
-		return nil, err
+}
+
+func scanChainCertificate(rows *sql.Rows) (iot.ChainCertificate, error) {
+	var cc iot.ChainCertificate
+	var fr factRow
+	if err := rows.Scan(append([]any{&cc.ID, &cc.DER}, fr.dest()...)...); err != nil {
+		return cc, err
 	}
-	defer rows.Close()
-	var chain []iot.ChainCertificate
-	for rows.Next() {
-		var cc iot.ChainCertificate
-		var fr factRow
-		if err := rows.Scan(append([]any{&cc.ID, &cc.DER}, fr.dest()...)...); err != nil {
-			return nil, err
-		}
-		if cc.X509, err = fr.result(); err != nil {
-			return nil, err
-		}
-		chain = append(chain, cc)
-	}
-	return chain, rows.Err()
+	var err error
+	cc.X509, err = fr.result()
+	return cc, err
 }
 
 // Listing queries by order and filter; each uses one of the creation-time
@@ -147,7 +128,7 @@ var certificateListQueries = map[[2]bool]string{
 	{false, true}:  `SELECT ` + certificateColumns + ` FROM certificates WHERE account_id = ? AND ca_certificate_id = ? AND (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?`,
 }
 
-func (t *tx) Certificates(_ context.Context, l store.CertificateListing) ([]iot.Certificate, bool, error) {
+func (t *tx) Certificates(ctx context.Context, l store.CertificateListing) ([]iot.Certificate, bool, error) {
 	after, afterID, err := creationCursor(l.Page.After, l.Ascending)
 	if err != nil {
 		return nil, false, err
@@ -157,51 +138,21 @@ func (t *tx) Certificates(_ context.Context, l store.CertificateListing) ([]iot.
 		args = append(args, l.CAID)
 	}
 	args = append(args, after, afterID, l.Page.Limit+1)
-	rows, err := t.query(certificateListQueries[[2]bool{l.Ascending, l.CAID != ""}], args...)
+	certs, err := auditCollect(ctx, t, scanCertificateRow, certificateListQueries[[2]bool{l.Ascending, l.CAID != ""}], args...)
 	if err != nil {
 		return nil, false, err
 	}
-	defer rows.Close()
-	var out []iot.Certificate
-	for rows.Next() {
-		c, err := scanCertificate(rows)
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, err
-	}
-	if len(out) > l.Page.Limit {
-		return out[:l.Page.Limit], true, nil
-	}
-	return out, false, nil
+	certs, more := trimPage(certs, l.Page.Limit)
+	return certs, more, nil
 }
 
 func (t *tx) CertificatesByStatus(ctx context.Context, statuses ...iot.CertificateStatus) iter.Seq2[iot.Certificate, error] {
-	return func(yield func(iot.Certificate, error) bool) {
-		args := []any{t.account}
-		for _, s := range statuses {
-			args = append(args, string(s))
-		}
-		rows, err := t.q.QueryContext(ctx, `SELECT `+certificateColumns+` FROM certificates
-			WHERE account_id = ? AND status IN (`+certPlaceholders(len(statuses))+`)`, args...)
-		if err != nil {
-			yield(iot.Certificate{}, err)
-			return
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c, err := scanCertificate(rows)
-			if !yield(c, err) || err != nil {
-				return
-			}
-		}
-		if err := rows.Err(); err != nil {
-			yield(iot.Certificate{}, err)
-		}
+	args := []any{t.account}
+	for _, s := range statuses {
+		args = append(args, string(s))
 	}
+	return auditScan(ctx, t, scanCertificateRow, `SELECT `+certificateColumns+` FROM certificates
+		WHERE account_id = ? AND status IN (`+certPlaceholders(len(statuses))+`)`, args...)
 }
 
 // creationCursor returns the (created_at, id) a listing page starts after: the
@@ -218,6 +169,8 @@ func creationCursor(after string, ascending bool) (int64, string, error) {
 }
 
 type certRowScanner interface{ Scan(dest ...any) error }
+
+func scanCertificateRow(rows *sql.Rows) (iot.Certificate, error) { return scanCertificate(rows) }
 
 // scanCertificate reads certificateColumns, then extra.
 func scanCertificate(row certRowScanner, extra ...any) (iot.Certificate, error) {

@@ -54,24 +54,13 @@ func (t *tx) CACertificate(_ context.Context, id string) (iot.CACertificate, err
 	return c, nil
 }
 
-func (t *tx) CACertificatesBySubject(_ context.Context, rawSubject []byte) ([]iot.CACertificate, error) {
-	rows, err := t.query(`SELECT `+caColumns+`, der FROM ca_certificates WHERE account_id = ? AND raw_subject = ? ORDER BY id`,
-		t.account, rawSubject)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []iot.CACertificate
-	for rows.Next() {
+func (t *tx) CACertificatesBySubject(ctx context.Context, rawSubject []byte) ([]iot.CACertificate, error) {
+	return auditCollect(ctx, t, func(rows *sql.Rows) (iot.CACertificate, error) {
 		var der []byte
 		c, err := scanCA(rows, &der)
-		if err != nil {
-			return nil, err
-		}
 		c.DER = der
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		return c, err
+	}, `SELECT `+caColumns+`, der FROM ca_certificates WHERE account_id = ? AND raw_subject = ? ORDER BY id`, t.account, rawSubject)
 }
 
 // Listing queries by order and template filter, as for device certificates.
@@ -82,7 +71,7 @@ var caListQueries = map[[2]bool]string{
 	{false, true}:  `SELECT ` + caColumns + ` FROM ca_certificates WHERE account_id = ? AND template_name = ? AND (created_at, id) < (?, ?) ORDER BY created_at DESC, id DESC LIMIT ?`,
 }
 
-func (t *tx) CACertificates(_ context.Context, l store.CACertificateListing) ([]iot.CACertificate, bool, error) {
+func (t *tx) CACertificates(ctx context.Context, l store.CACertificateListing) ([]iot.CACertificate, bool, error) {
 	after, afterID, err := creationCursor(l.Page.After, l.Ascending)
 	if err != nil {
 		return nil, false, err
@@ -92,26 +81,13 @@ func (t *tx) CACertificates(_ context.Context, l store.CACertificateListing) ([]
 		args = append(args, l.TemplateName)
 	}
 	args = append(args, after, afterID, l.Page.Limit+1)
-	rows, err := t.query(caListQueries[[2]bool{l.Ascending, l.TemplateName != ""}], args...)
+	cas, err := auditCollect(ctx, t, func(rows *sql.Rows) (iot.CACertificate, error) { return scanCA(rows) },
+		caListQueries[[2]bool{l.Ascending, l.TemplateName != ""}], args...)
 	if err != nil {
 		return nil, false, err
 	}
-	defer rows.Close()
-	var out []iot.CACertificate
-	for rows.Next() {
-		c, err := scanCA(rows)
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, err
-	}
-	if len(out) > l.Page.Limit {
-		return out[:l.Page.Limit], true, nil
-	}
-	return out, false, nil
+	cas, more := trimPage(cas, l.Page.Limit)
+	return cas, more, nil
 }
 
 // scanCA reads caColumns, then extra.

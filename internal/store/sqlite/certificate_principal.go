@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/iotdefender/iotdefender/internal/iot"
 	"github.com/iotdefender/iotdefender/internal/store"
@@ -26,41 +27,28 @@ func (t *tx) ThingPrincipal(_ context.Context, thing, principal string) (iot.Thi
 	return p, notFound(err)
 }
 
-func (t *tx) ThingPrincipals(_ context.Context, thing string, typ iot.ThingPrincipalType, p store.Page) ([]iot.ThingPrincipal, bool, error) {
-	return t.thingPrincipals(`SELECT thing_name, principal, type, attached_at FROM thing_principals
+func (t *tx) ThingPrincipals(ctx context.Context, thing string, typ iot.ThingPrincipalType, p store.Page) ([]iot.ThingPrincipal, bool, error) {
+	return t.thingPrincipals(ctx, `SELECT thing_name, principal, type, attached_at FROM thing_principals
 		WHERE account_id = ? AND thing_name = ? AND principal > ? AND (? = '' OR type = ?) ORDER BY principal LIMIT ?`,
 		thing, typ, p)
 }
 
-func (t *tx) PrincipalThings(_ context.Context, principal string, typ iot.ThingPrincipalType, p store.Page) ([]iot.ThingPrincipal, bool, error) {
-	return t.thingPrincipals(`SELECT thing_name, principal, type, attached_at FROM thing_principals
+func (t *tx) PrincipalThings(ctx context.Context, principal string, typ iot.ThingPrincipalType, p store.Page) ([]iot.ThingPrincipal, bool, error) {
+	return t.thingPrincipals(ctx, `SELECT thing_name, principal, type, attached_at FROM thing_principals
 		WHERE account_id = ? AND principal = ? AND thing_name > ? AND (? = '' OR type = ?) ORDER BY thing_name LIMIT ?`,
 		principal, typ, p)
 }
 
 // thingPrincipals runs one of the two listings: key is the thing or the
 // principal the listing is about.
-func (t *tx) thingPrincipals(query, key string, typ iot.ThingPrincipalType, p store.Page) ([]iot.ThingPrincipal, bool, error) {
-	rows, err := t.query(query, t.account, key, p.After, string(typ), string(typ), p.Limit+1)
+func (t *tx) thingPrincipals(ctx context.Context, query, key string, typ iot.ThingPrincipalType, p store.Page) ([]iot.ThingPrincipal, bool, error) {
+	ps, err := auditCollect(ctx, t, func(rows *sql.Rows) (iot.ThingPrincipal, error) { return scanThingPrincipal(rows) },
+		query, t.account, key, p.After, string(typ), string(typ), p.Limit+1)
 	if err != nil {
 		return nil, false, err
 	}
-	defer rows.Close()
-	var out []iot.ThingPrincipal
-	for rows.Next() {
-		tp, err := scanThingPrincipal(rows)
-		if err != nil {
-			return nil, false, err
-		}
-		out = append(out, tp)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, err
-	}
-	if len(out) > p.Limit {
-		return out[:p.Limit], true, nil
-	}
-	return out, false, nil
+	ps, more := trimPage(ps, p.Limit)
+	return ps, more, nil
 }
 
 func scanThingPrincipal(row certRowScanner) (iot.ThingPrincipal, error) {

@@ -255,25 +255,9 @@ func testCertificateListing(t *testing.T, open Opener) {
 				c.DER = nil
 				want = append(want, c)
 			}
-			var got []iot.Certificate
-			l := store.CertificateListing{Page: store.Page{Limit: 2}, Ascending: tc.ascending, CAID: tc.caID}
-			for pages := 0; ; pages++ {
-				var page []iot.Certificate
-				var more bool
-				View(t, s, Account.ID, func(tx store.ReadTx) (err error) {
-					page, more, err = tx.Certificates(ctx, l)
-					return err
-				})
-				got = append(got, page...)
-				if !more {
-					break
-				}
-				if pages > 10 {
-					t.Fatal("listing does not end")
-				}
-				last := page[len(page)-1]
-				l.Page.After = store.CreationKey(last.CreatedAt, last.ID)
-			}
+			got := readAllPages(t, s, func(tx store.ReadTx, p store.Page) ([]iot.Certificate, bool, error) {
+				return tx.Certificates(ctx, store.CertificateListing{Page: p, Ascending: tc.ascending, CAID: tc.caID})
+			}, func(c iot.Certificate) string { return store.CreationKey(c.CreatedAt, c.ID) })
 			if diff := cmp.Diff(ids(want), ids(got)); diff != "" {
 				t.Errorf("ids (-want +got):\n%s", diff)
 			}
@@ -466,25 +450,9 @@ func testCAListing(t *testing.T, open Opener) {
 				c.DER = nil
 				want = append(want, c)
 			}
-			var got []iot.CACertificate
-			l := store.CACertificateListing{Page: store.Page{Limit: 2}, Ascending: tc.ascending, TemplateName: tc.template}
-			for pages := 0; ; pages++ {
-				var page []iot.CACertificate
-				var more bool
-				View(t, s, Account.ID, func(tx store.ReadTx) (err error) {
-					page, more, err = tx.CACertificates(ctx, l)
-					return err
-				})
-				got = append(got, page...)
-				if !more {
-					break
-				}
-				if pages > 10 {
-					t.Fatal("listing does not end")
-				}
-				last := page[len(page)-1]
-				l.Page.After = store.CreationKey(last.CreatedAt, last.ID)
-			}
+			got := readAllPages(t, s, func(tx store.ReadTx, p store.Page) ([]iot.CACertificate, bool, error) {
+				return tx.CACertificates(ctx, store.CACertificateListing{Page: p, Ascending: tc.ascending, TemplateName: tc.template})
+			}, func(c iot.CACertificate) string { return store.CreationKey(c.CreatedAt, c.ID) })
 			if diff := cmp.Diff(want, got, certCmp); diff != "" {
 				t.Errorf("CA certificates (-want +got):\n%s", diff)
 			}
@@ -524,23 +492,6 @@ func testThingPrincipals(t *testing.T, open Opener) {
 	})
 
 	type listing func(tx store.ReadTx, p store.Page) ([]iot.ThingPrincipal, bool, error)
-	pageThrough := func(list listing, key func(iot.ThingPrincipal) string) []iot.ThingPrincipal {
-		var all []iot.ThingPrincipal
-		p := store.Page{Limit: 2}
-		for {
-			var page []iot.ThingPrincipal
-			var more bool
-			View(t, s, Account.ID, func(tx store.ReadTx) (err error) {
-				page, more, err = list(tx, p)
-				return err
-			})
-			all = append(all, page...)
-			if !more {
-				return all
-			}
-			p.After = key(page[len(page)-1])
-		}
-	}
 	byPrincipal := func(p iot.ThingPrincipal) string { return p.Principal }
 	byThing := func(p iot.ThingPrincipal) string { return p.ThingName }
 	tests := []struct {
@@ -570,7 +521,7 @@ func testThingPrincipals(t *testing.T, open Opener) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, pageThrough(tc.list, tc.key), certCmp); diff != "" {
+			if diff := cmp.Diff(tc.want, readAllPages(t, s, tc.list, tc.key), certCmp); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
@@ -654,4 +605,28 @@ func testCertificateIsolation(t *testing.T, open Opener) {
 		_, err := tx.Certificate(ctx, cert.ID)
 		return err
 	})
+}
+
+// readAllPages reads the whole of a listing of the fixture account, two items
+// a page, each page starting after the key of the previous page's last item.
+func readAllPages[T any](t *testing.T, s store.Store, list func(store.ReadTx, store.Page) ([]T, bool, error), key func(T) string) []T {
+	t.Helper()
+	var all []T
+	collectPages(t, 2, func(p store.Page) (string, bool) {
+		var page []T
+		var more bool
+		View(t, s, Account.ID, func(tx store.ReadTx) (err error) {
+			page, more, err = list(tx, p)
+			return err
+		})
+		if len(page) > p.Limit {
+			t.Fatalf("a page of %d items, asked for %d", len(page), p.Limit)
+		}
+		all = append(all, page...)
+		if len(page) == 0 {
+			return "", more
+		}
+		return key(page[len(page)-1]), more
+	})
+	return all
 }
