@@ -313,6 +313,20 @@ func (e *testEngine) countFindings(taskID, checkName string) (resources, suppres
 	return resources, suppressed, err
 }
 
+// tags returns the tags of a resource of the test account.
+func (e *testEngine) tags(arn string) []iot.Tag {
+	e.t.Helper()
+	var tags []iot.Tag
+	err := e.store.View(context.Background(), testAccount, func(tx store.ReadTx) (err error) {
+		tags, err = tx.Tags(context.Background(), arn)
+		return err
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return tags
+}
+
 func wantKind(t *testing.T, err error, kind iot.Kind) {
 	t.Helper()
 	if !errors.Is(err, kind) {
