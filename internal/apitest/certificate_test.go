@@ -232,6 +232,31 @@ func TestUpdateAndDeleteCertificate(t *testing.T) {
 	wantErr[*types.ResourceNotFoundException](t, err)
 }
 
+func TestDeleteCertificateWithPolicy(t *testing.T) {
+	e := newEnv(t)
+	out, err := e.Client.RegisterCertificateWithoutCA(ctx(t), &awsiot.RegisterCertificateWithoutCAInput{
+		CertificatePem: aws.String(selfSignedDevice(t, pkiCert{}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	document := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}`
+	if _, err := e.Client.CreatePolicy(ctx(t), &awsiot.CreatePolicyInput{PolicyName: aws.String("device"), PolicyDocument: &document}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Client.AttachPolicy(ctx(t), &awsiot.AttachPolicyInput{PolicyName: aws.String("device"), Target: out.CertificateArn}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Client.DeleteCertificate(ctx(t), &awsiot.DeleteCertificateInput{CertificateId: out.CertificateId})
+	wantErr[*types.DeleteConflictException](t, err)
+	if _, err := e.Client.DeleteCertificate(ctx(t), &awsiot.DeleteCertificateInput{CertificateId: out.CertificateId, ForceDelete: true}); err != nil {
+		t.Fatalf("forced deletion: %v", err)
+	}
+	targets, err := e.Client.ListTargetsForPolicy(ctx(t), &awsiot.ListTargetsForPolicyInput{PolicyName: aws.String("device")})
+	if err != nil || len(targets.Targets) != 0 {
+		t.Errorf("policy targets after the forced deletion: %+v, %v", targets, err)
+	}
+}
+
 func TestListCertificatesPaging(t *testing.T) {
 	e := newEnv(t)
 	var registered []string
