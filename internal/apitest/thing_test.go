@@ -779,3 +779,71 @@ func TestThingFamilyAccountIsolation(t *testing.T) {
 	_, err = other.ListThings(ctx(t), &awsiot.ListThingsInput{MaxResults: aws.Int32(1), NextToken: page.NextToken})
 	wantErr[*types.InvalidRequestException](t, err)
 }
+
+func TestThingFamilyTagsAndPrincipals(t *testing.T) {
+	e := newEnv(t)
+	c := e.Client
+	tags := []types.Tag{{Key: aws.String("team"), Value: aws.String("ops")}, {Key: aws.String("env"), Value: aws.String("prod")}}
+	group, err := c.CreateThingGroup(ctx(t), &awsiot.CreateThingGroupInput{ThingGroupName: aws.String("tagged"), Tags: tags})
+	if err != nil {
+		t.Fatal(err)
+	}
+	typ, err := c.CreateThingType(ctx(t), &awsiot.CreateThingTypeInput{ThingTypeName: aws.String("tagged-type"), Tags: tags[:1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tagsOf := func(arn string) map[string]string {
+		t.Helper()
+		out, err := c.ListTagsForResource(ctx(t), &awsiot.ListTagsForResourceInput{ResourceArn: aws.String(arn)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, tg := range out.Tags {
+			m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+		}
+		return m
+	}
+	if diff := cmp.Diff(map[string]string{"team": "ops", "env": "prod"}, tagsOf(aws.ToString(group.ThingGroupArn))); diff != "" {
+		t.Errorf("group tags (-want +got):\n%s", diff)
+	}
+	if _, err := c.TagResource(ctx(t), &awsiot.TagResourceInput{ResourceArn: typ.ThingTypeArn, Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{"team": "ops", "k": "v"}, tagsOf(aws.ToString(typ.ThingTypeArn))); diff != "" {
+		t.Errorf("type tags (-want +got):\n%s", diff)
+	}
+	_, err = c.CreateThingGroup(ctx(t), &awsiot.CreateThingGroupInput{ThingGroupName: aws.String("reserved"),
+		Tags: []types.Tag{{Key: aws.String("aws:x"), Value: aws.String("v")}}})
+	wantErr[*types.InvalidRequestException](t, err)
+	_, err = c.TagResource(ctx(t), &awsiot.TagResourceInput{ResourceArn: aws.String(thingARNPrefix + "thinggroup/none"),
+		Tags: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}})
+	wantErr[*types.ResourceNotFoundException](t, err)
+
+	// A deleted group's tags go with it.
+	if _, err := c.DeleteThingGroup(ctx(t), &awsiot.DeleteThingGroupInput{ThingGroupName: aws.String("tagged")}); err != nil {
+		t.Fatal(err)
+	}
+	mustThingGroup(t, c, "tagged", "")
+	if got := tagsOf(aws.ToString(group.ThingGroupArn)); len(got) != 0 {
+		t.Errorf("a recreated group has the old group's tags: %v", got)
+	}
+
+	// A thing with a principal attached is not deleted.
+	cert, err := c.CreateKeysAndCertificate(ctx(t), &awsiot.CreateKeysAndCertificateInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustThing(t, c, &awsiot.CreateThingInput{ThingName: aws.String("device")})
+	if _, err := c.AttachThingPrincipal(ctx(t), &awsiot.AttachThingPrincipalInput{ThingName: aws.String("device"), Principal: cert.CertificateArn}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteThing(ctx(t), &awsiot.DeleteThingInput{ThingName: aws.String("device")})
+	wantErr[*types.InvalidRequestException](t, err)
+	if _, err := c.DetachThingPrincipal(ctx(t), &awsiot.DetachThingPrincipalInput{ThingName: aws.String("device"), Principal: cert.CertificateArn}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteThing(ctx(t), &awsiot.DeleteThingInput{ThingName: aws.String("device")}); err != nil {
+		t.Errorf("DeleteThing once detached: %v", err)
+	}
+}
