@@ -215,6 +215,7 @@ func TestUpdateAndDeleteCertificate(t *testing.T) {
 	_, err = e.Client.UpdateCertificate(ctx(t), &awsiot.UpdateCertificateInput{CertificateId: aws.String(strings.Repeat("a", 64)), NewStatus: types.CertificateStatusActive})
 	wantErr[*types.ResourceNotFoundException](t, err)
 
+	createThings(t, e.Client, "lamp")
 	if _, err := e.Client.AttachThingPrincipal(ctx(t), &awsiot.AttachThingPrincipalInput{ThingName: aws.String("lamp"), Principal: out.CertificateArn}); err != nil {
 		t.Fatal(err)
 	}
@@ -317,6 +318,7 @@ func TestCertificatesAreIsolatedByAccount(t *testing.T) {
 	wantErr[*types.ResourceNotFoundException](t, err)
 	_, err = other.DeleteCertificate(ctx(t), &awsiot.DeleteCertificateInput{CertificateId: out.CertificateId})
 	wantErr[*types.ResourceNotFoundException](t, err)
+	createThings(t, other, "lamp") // the other account's own thing: only the certificate is not its
 	_, err = other.AttachThingPrincipal(ctx(t), &awsiot.AttachThingPrincipalInput{ThingName: aws.String("lamp"), Principal: out.CertificateArn})
 	wantErr[*types.ResourceNotFoundException](t, err)
 	_, err = other.DescribeCACertificate(ctx(t), &awsiot.DescribeCACertificateInput{CertificateId: &caID})

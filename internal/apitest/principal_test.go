@@ -21,6 +21,16 @@ func registerPrincipal(t *testing.T, c *awsiot.Client) string {
 	return aws.ToString(out.CertificateArn)
 }
 
+// createThings creates things in the client's account.
+func createThings(t *testing.T, c *awsiot.Client, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		if _, err := c.CreateThing(ctx(t), &awsiot.CreateThingInput{ThingName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func attach(t *testing.T, c *awsiot.Client, thing, principal string, typ types.ThingPrincipalType) error {
 	t.Helper()
 	_, err := c.AttachThingPrincipal(ctx(t), &awsiot.AttachThingPrincipalInput{ThingName: &thing, Principal: &principal, ThingPrincipalType: typ})
@@ -30,6 +40,7 @@ func attach(t *testing.T, c *awsiot.Client, thing, principal string, typ types.T
 func TestThingPrincipals(t *testing.T) {
 	e := newEnv(t)
 	a, b := registerPrincipal(t, e.Client), registerPrincipal(t, e.Client)
+	createThings(t, e.Client, "lamp", "door", "gate")
 	for _, s := range []struct{ thing, principal string }{{"lamp", a}, {"lamp", b}, {"door", a}} {
 		if err := attach(t, e.Client, s.thing, s.principal, ""); err != nil {
 			t.Fatal(err)
@@ -86,12 +97,24 @@ func TestThingPrincipals(t *testing.T) {
 	} else {
 		wantErr[*types.InvalidRequestException](t, err)
 	}
+
+	// A thing with principals attached cannot be deleted; unknown things are refused.
+	_, err = e.Client.DeleteThing(ctx(t), &awsiot.DeleteThingInput{ThingName: aws.String("gate")})
+	wantErr[*types.InvalidRequestException](t, err)
+	wantErr[*types.ResourceNotFoundException](t, attach(t, e.Client, "absent", a, ""))
+	_, err = e.Client.DetachThingPrincipal(ctx(t), &awsiot.DetachThingPrincipalInput{ThingName: aws.String("absent"), Principal: &a})
+	wantErr[*types.ResourceNotFoundException](t, err)
+	_, err = e.Client.ListThingPrincipals(ctx(t), &awsiot.ListThingPrincipalsInput{ThingName: aws.String("absent")})
+	wantErr[*types.ResourceNotFoundException](t, err)
+	_, err = e.Client.ListThingPrincipalsV2(ctx(t), &awsiot.ListThingPrincipalsV2Input{ThingName: aws.String("absent")})
+	wantErr[*types.ResourceNotFoundException](t, err)
 }
 
 func TestThingPrincipalErrors(t *testing.T) {
 	e := newEnv(t)
 	other := e.otherAccount("210987654321")
 	theirs := registerPrincipal(t, other)
+	createThings(t, e.Client, "lamp")
 	unknown := "arn:aws:iot:us-east-1:123456789012:cert/" + certificateID(selfSignedDevice(t, pkiCert{}))
 	tests := []struct {
 		name      string
@@ -120,6 +143,7 @@ func TestPrincipalListingsPage(t *testing.T) {
 	for i := range 5 {
 		thing := fmt.Sprintf("thing-%d", i)
 		things = append(things, thing)
+		createThings(t, e.Client, thing)
 		if err := attach(t, e.Client, thing, principal, ""); err != nil {
 			t.Fatal(err)
 		}

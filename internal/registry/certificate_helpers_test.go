@@ -226,6 +226,16 @@ func (e *certEnv) registerCA(t testing.TB, ca testCA) iot.CACertificate {
 	return c
 }
 
+// createThings creates things in the first account.
+func (e *certEnv) createThings(t testing.TB, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		if _, err := e.r.CreateThing(context.Background(), certAccount, CreateThingRequest{Name: name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // registerDevice registers a certificate without CA, in the given status.
 func (e *certEnv) registerDevice(t testing.TB, status iot.CertificateStatus) iot.Certificate {
 	t.Helper()

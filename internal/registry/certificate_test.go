@@ -361,6 +361,7 @@ func TestDeleteCertificate(t *testing.T) {
 	wantCertKind(t, e.r.DeleteCertificate(ctx, certAccount, active.ID, true), iot.CertificateState)
 
 	attached := e.registerDevice(t, iot.CertificateInactive)
+	e.createThings(t, "lamp")
 	if err := e.r.AttachThingPrincipal(ctx, certAccount, "lamp", attached.ARN, ""); err != nil {
 		t.Fatal(err)
 	}

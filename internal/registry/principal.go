@@ -43,7 +43,7 @@ func (r *Registry) resolvePrincipal(ctx context.Context, tx store.ReadTx, princi
 	return r.certificateARN(tx.Account(), id), nil
 }
 
-// AttachThingPrincipal attaches a principal to a thing. An EXCLUSIVE_THING
+// AttachThingPrincipal attaches a principal to an existing thing. An EXCLUSIVE_THING
 // attachment requires the principal to be attached to no other thing, and a
 // principal attached exclusively to a thing cannot be attached to another.
 // Attaching again changes the type of the attachment.
@@ -52,6 +52,9 @@ func (r *Registry) AttachThingPrincipal(ctx context.Context, account, thing, pri
 		typ = iot.ThingPrincipalNonExclusive
 	}
 	return r.update(ctx, account, func(tx store.Tx) error {
+		if err := thingExists(ctx, tx, thing); err != nil {
+			return err
+		}
 		principal, err := r.resolvePrincipal(ctx, tx, principal)
 		if err != nil {
 			return err
@@ -82,6 +85,9 @@ func (r *Registry) AttachThingPrincipal(ctx context.Context, account, thing, pri
 // that is not attached succeeds [inferred].
 func (r *Registry) DetachThingPrincipal(ctx context.Context, account, thing, principal string) error {
 	return r.update(ctx, account, func(tx store.Tx) error {
+		if err := thingExists(ctx, tx, thing); err != nil {
+			return err
+		}
 		principal, err := r.resolvePrincipal(ctx, tx, principal)
 		if err != nil {
 			return err
@@ -93,8 +99,8 @@ func (r *Registry) DetachThingPrincipal(ctx context.Context, account, thing, pri
 	})
 }
 
-// ListThingPrincipals lists the principals attached to a thing, by principal;
-// typ "" lists every type.
+// ListThingPrincipals lists the principals attached to an existing thing, by
+// principal; typ "" lists every type.
 func (r *Registry) ListThingPrincipals(ctx context.Context, account, thing string, typ iot.ThingPrincipalType, req ListRequest) ([]iot.ThingPrincipal, string, error) {
 	scope := "thingprincipals/" + string(typ) + "/" + thing
 	p, err := r.page(account, scope, req, defaultPrincipalPageSize)
@@ -104,6 +110,9 @@ func (r *Registry) ListThingPrincipals(ctx context.Context, account, thing strin
 	var ps []iot.ThingPrincipal
 	var more bool
 	err = r.view(ctx, account, func(tx store.ReadTx) (err error) {
+		if err := thingExists(ctx, tx, thing); err != nil {
+			return err
+		}
 		ps, more, err = tx.ThingPrincipals(ctx, thing, typ, p)
 		return err
 	})

@@ -16,6 +16,7 @@ const cognitoID = "eu-west-1:0f1e2d3c-4b5a-4697-8877-665544332211"
 func TestAttachThingPrincipal(t *testing.T) {
 	e := newCertEnv(t)
 	ctx := context.Background()
+	e.createThings(t, "lamp", "door", "gate")
 	a := e.registerDevice(t, iot.CertificateActive)
 	b := e.registerDevice(t, iot.CertificateActive)
 	other, err := e.r.RegisterCertificateWithoutCA(ctx, certOtherAccount, selfSigned(t, certOpts{}), "")
@@ -45,6 +46,7 @@ func TestAttachThingPrincipal(t *testing.T) {
 		{"unknown certificate", "lamp", e.r.certificateARN(certAccount, strings.Repeat("ab", 32)), "", iot.NotFound},
 		{"certificate ARN of another region", "lamp", strings.Replace(a.ARN, certRegion, "us-east-1", 1), "", iot.NotFound},
 		{"not a principal", "lamp", "arn:aws:iot:eu-west-1:123456789012:thing/lamp", "", iot.InvalidRequest},
+		{"unknown thing", "absent", a.ARN, "", iot.NotFound},
 	}
 	for _, s := range steps {
 		err := e.r.AttachThingPrincipal(ctx, certAccount, s.thing, s.principal, s.typ)
@@ -91,6 +93,7 @@ func thingNames(ps []iot.ThingPrincipal) []string {
 func TestDetachThingPrincipal(t *testing.T) {
 	e := newCertEnv(t)
 	ctx := context.Background()
+	e.createThings(t, "lamp", "door")
 	a := e.registerDevice(t, iot.CertificateActive)
 	if err := e.r.AttachThingPrincipal(ctx, certAccount, "lamp", a.ARN, iot.ThingPrincipalExclusive); err != nil {
 		t.Fatal(err)
@@ -110,6 +113,9 @@ func TestDetachThingPrincipal(t *testing.T) {
 		t.Error(err)
 	}
 	wantCertKind(t, e.r.DetachThingPrincipal(ctx, certAccount, "door", "not-a-principal"), iot.InvalidRequest)
+	wantCertKind(t, e.r.DetachThingPrincipal(ctx, certAccount, "absent", a.ARN), iot.NotFound)
+	// A thing with a principal attached cannot be deleted.
+	wantCertKind(t, e.r.DeleteThing(ctx, certAccount, "door", nil), iot.InvalidRequest)
 }
 
 func TestPrincipalListings(t *testing.T) {
@@ -120,6 +126,7 @@ func TestPrincipalListings(t *testing.T) {
 	for i := range 5 {
 		thing := fmt.Sprintf("thing-%d", i)
 		things = append(things, thing)
+		e.createThings(t, thing)
 		typ := iot.ThingPrincipalNonExclusive
 		if err := e.r.AttachThingPrincipal(ctx, certAccount, thing, a.ARN, typ); err != nil {
 			t.Fatal(err)
@@ -141,6 +148,8 @@ func TestPrincipalListings(t *testing.T) {
 	_, _, err = e.r.ListPrincipalThings(ctx, certAccount, a.ARN, iot.ThingPrincipalExclusive, ListRequest{NextToken: next})
 	wantCertKind(t, err, iot.InvalidRequest)
 	_, _, err = e.r.ListPrincipalThings(ctx, certOtherAccount, a.ARN, "", ListRequest{})
+	wantCertKind(t, err, iot.NotFound)
+	_, _, err = e.r.ListThingPrincipals(ctx, certAccount, "absent", "", ListRequest{})
 	wantCertKind(t, err, iot.NotFound)
 	if ps, _, err := e.r.ListPrincipalThings(ctx, certAccount, cognitoID, "", ListRequest{}); err != nil || len(ps) != 0 {
 		t.Errorf("things of an unattached Cognito identity = %v, %v", ps, err)
