@@ -13,9 +13,9 @@ import (
 	"github.com/iotdefender/iotdefender/internal/store"
 )
 
-// ConfigurationUpdate is an UpdateAccountAuditConfiguration request. Absent
-// parts keep their current value [I]: the configuration is merged, not
-// replaced.
+// ConfigurationUpdate is an UpdateAccountAuditConfiguration request. The
+// configuration is merged, not replaced [I]: the checks, role and target the
+// request does not name keep their current state.
 type ConfigurationUpdate struct {
 	RoleARN string // "" keeps the current role
 	// SNS replaces the notification target when set.
@@ -24,11 +24,14 @@ type ConfigurationUpdate struct {
 	Checks map[string]CheckUpdate
 }
 
-// CheckUpdate changes one check's configuration.
+// CheckUpdate sets one check's configuration.
 type CheckUpdate struct {
-	Enabled *bool // nil keeps the current state (disabled for a new check)
+	// Enabled is the check's new state. An absent enabled member is false, the
+	// model's default for it (SDKs do not send a false one).
+	Enabled bool
 	// Config, when not nil, replaces the check's configuration values (an
-	// empty map resets them to the defaults). Values are whole numbers as text.
+	// empty map resets them to the defaults); nil keeps them [I]. Values are
+	// whole numbers as text.
 	Config map[string]string
 }
 
@@ -39,7 +42,7 @@ func (e *Engine) UpdateAccountAuditConfiguration(ctx context.Context, account st
 			return err
 		}
 	}
-	updates := make(map[string]iot.AuditCheckConfiguration, len(u.Checks))
+	values := make(map[string]map[string]int64, len(u.Checks)) // parsed Config, by check
 	enables := false
 	for _, name := range slices.Sorted(maps.Keys(u.Checks)) {
 		ch, err := e.checks.lookup(name)
@@ -47,14 +50,12 @@ func (e *Engine) UpdateAccountAuditConfiguration(ctx context.Context, account st
 			return err
 		}
 		cu := u.Checks[name]
-		var cc iot.AuditCheckConfiguration
 		if cu.Config != nil {
-			if cc.Config, err = parseCheckConfig(ch, cu.Config); err != nil {
+			if values[name], err = parseCheckConfig(ch, cu.Config); err != nil {
 				return err
 			}
 		}
-		enables = enables || (cu.Enabled != nil && *cu.Enabled)
-		updates[name] = cc
+		enables = enables || cu.Enabled
 	}
 	return e.store.Update(ctx, account, func(tx store.Tx) error {
 		cfg, err := tx.AuditConfiguration(ctx)
@@ -82,16 +83,14 @@ func (e *Engine) UpdateAccountAuditConfiguration(ctx context.Context, account st
 		if err != nil {
 			return err
 		}
-		for name, next := range updates {
-			cur := cfg.Checks[name]
-			if cu := u.Checks[name]; cu.Enabled != nil {
-				if !*cu.Enabled && used[name] != "" {
-					return iot.Errorf(iot.InvalidRequest, "%s cannot be disabled: scheduled audit %s runs it. Remove it from the scheduled audit first.", name, used[name])
-				}
-				cur.Enabled = *cu.Enabled
+		for _, name := range slices.Sorted(maps.Keys(u.Checks)) {
+			cu, cur := u.Checks[name], cfg.Checks[name]
+			if !cu.Enabled && used[name] != "" {
+				return iot.Errorf(iot.InvalidRequest, "%s cannot be disabled: scheduled audit %s runs it. Remove it from the scheduled audit first.", name, used[name])
 			}
-			if u.Checks[name].Config != nil {
-				cur.Config = next.Config
+			cur.Enabled = cu.Enabled
+			if cu.Config != nil {
+				cur.Config = values[name]
 			}
 			cfg.Checks[name] = cur
 		}
@@ -181,10 +180,7 @@ func (e *Engine) DescribeAccountAuditConfiguration(ctx context.Context, account 
 	var cfg iot.AuditConfiguration
 	err := e.store.View(ctx, account, func(tx store.ReadTx) error {
 		var err error
-		cfg, err = tx.AuditConfiguration(ctx)
-		if errors.Is(err, store.ErrNotFound) {
-			cfg, err = iot.AuditConfiguration{}, nil
-		}
+		cfg, err = configuredChecks(ctx, tx)
 		return err
 	})
 	if err != nil {

@@ -34,17 +34,16 @@ func TestAccountAuditConfiguration(t *testing.T) {
 		t.Errorf("never configured (-want +got):\n%s", diff)
 	}
 
-	on, off := true, false
 	role := "arn:aws:iam::123456789012:role/audit"
 	sns := &iot.AuditNotificationTarget{TargetARN: "arn:aws:sns:eu-west-1:123456789012:audits", RoleARN: "arn:aws:iam::123456789012:role/sns", Enabled: true}
 	err := e.UpdateAccountAuditConfiguration(ctx, testAccount, ConfigurationUpdate{RoleARN: role, SNS: sns,
-		Checks: map[string]CheckUpdate{certCheck: {Enabled: &on, Config: map[string]string{thresholdKey: "90"}}, caCheck: {Enabled: &on}}})
+		Checks: map[string]CheckUpdate{certCheck: {Enabled: true, Config: map[string]string{thresholdKey: "90"}}, caCheck: {Enabled: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Later updates merge: untouched checks, role and target stay.
 	err = e.UpdateAccountAuditConfiguration(ctx, testAccount, ConfigurationUpdate{
-		Checks: map[string]CheckUpdate{caCheck: {Enabled: &off}, policyCheck: {Enabled: &on}, certCheck: {}}})
+		Checks: map[string]CheckUpdate{caCheck: {Enabled: false}, policyCheck: {Enabled: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,13 +55,14 @@ func TestAccountAuditConfiguration(t *testing.T) {
 	if diff := cmp.Diff(want, describe(testAccount)); diff != "" {
 		t.Errorf("merged configuration (-want +got):\n%s", diff)
 	}
-	// An empty configuration map resets the values to their defaults.
+	// An empty configuration map resets the values to their defaults; a
+	// check named without enabled is disabled, the member's default.
 	err = e.UpdateAccountAuditConfiguration(ctx, testAccount, ConfigurationUpdate{Checks: map[string]CheckUpdate{certCheck: {Config: map[string]string{}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := describe(testAccount).Checks[certCheck]; got.Config != nil || !got.Enabled {
-		t.Errorf("after reset: %+v, want enabled without values", got)
+	if got := describe(testAccount).Checks[certCheck]; got.Config != nil || got.Enabled {
+		t.Errorf("after reset: %+v, want disabled without values", got)
 	}
 	if diff := cmp.Diff(iot.AuditConfiguration{Checks: allChecks(nil)}, describe(otherAccount)); diff != "" {
 		t.Errorf("the other account (-want +got):\n%s", diff)
@@ -70,7 +70,6 @@ func TestAccountAuditConfiguration(t *testing.T) {
 }
 
 func TestUpdateAccountAuditConfigurationErrors(t *testing.T) {
-	on, off := true, false
 	role := "arn:aws:iam::123456789012:role/audit"
 	for _, tc := range []struct {
 		name      string
@@ -78,10 +77,10 @@ func TestUpdateAccountAuditConfigurationErrors(t *testing.T) {
 		update    ConfigurationUpdate
 		want      string
 	}{
-		{"first without role", false, ConfigurationUpdate{Checks: map[string]CheckUpdate{caCheck: {Enabled: &on}}}, "roleArn"},
-		{"first without an enabled check", false, ConfigurationUpdate{RoleARN: role, Checks: map[string]CheckUpdate{caCheck: {Enabled: &off}}}, "at least one"},
-		{"unknown check", true, ConfigurationUpdate{Checks: map[string]CheckUpdate{"NOPE_CHECK": {Enabled: &on}}}, "NOPE_CHECK"},
-		{"former check name", true, ConfigurationUpdate{Checks: map[string]CheckUpdate{formerName: {Enabled: &on}}}, currentName},
+		{"first without role", false, ConfigurationUpdate{Checks: map[string]CheckUpdate{caCheck: {Enabled: true}}}, "roleArn"},
+		{"first without an enabled check", false, ConfigurationUpdate{RoleARN: role, Checks: map[string]CheckUpdate{caCheck: {Enabled: false}}}, "at least one"},
+		{"unknown check", true, ConfigurationUpdate{Checks: map[string]CheckUpdate{"NOPE_CHECK": {Enabled: true}}}, "NOPE_CHECK"},
+		{"former check name", true, ConfigurationUpdate{Checks: map[string]CheckUpdate{formerName: {Enabled: true}}}, currentName},
 		{"key of no check", true, ConfigurationUpdate{Checks: map[string]CheckUpdate{caCheck: {Config: map[string]string{thresholdKey: "60"}}}}, "takes no configuration"},
 		{"unknown key", true, ConfigurationUpdate{Checks: map[string]CheckUpdate{certCheck: {Config: map[string]string{"OTHER": "60"}}}}, "accepts " + thresholdKey},
 		{"below minimum", true, ConfigurationUpdate{Checks: map[string]CheckUpdate{certCheck: {Config: map[string]string{thresholdKey: "29"}}}}, "from 30 to 3652"},
@@ -89,7 +88,7 @@ func TestUpdateAccountAuditConfigurationErrors(t *testing.T) {
 		{"not a number", true, ConfigurationUpdate{Checks: map[string]CheckUpdate{certCheck: {Config: map[string]string{thresholdKey: "ninety"}}}}, "ninety"},
 		{"enabled target without topic", true, ConfigurationUpdate{SNS: &iot.AuditNotificationTarget{RoleARN: role, Enabled: true}}, "targetArn"},
 		{"target not a topic", true, ConfigurationUpdate{SNS: &iot.AuditNotificationTarget{TargetARN: "arn:aws:sqs:eu-west-1:123456789012:q", RoleARN: role}}, "SNS topic"},
-		{"disable a scheduled check", true, ConfigurationUpdate{Checks: map[string]CheckUpdate{caCheck: {Enabled: &off}}}, "weekly"},
+		{"disable a scheduled check", true, ConfigurationUpdate{Checks: map[string]CheckUpdate{caCheck: {Enabled: false}}}, "weekly"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newTestEngine(t)

@@ -254,9 +254,8 @@ func (e *testEngine) wait() { e.tasks.Wait() }
 func (e *testEngine) enable(account string, names ...string) {
 	e.t.Helper()
 	checks := map[string]CheckUpdate{}
-	on := true
 	for _, n := range names {
-		checks[n] = CheckUpdate{Enabled: &on}
+		checks[n] = CheckUpdate{Enabled: true}
 	}
 	err := e.UpdateAccountAuditConfiguration(context.Background(), account, ConfigurationUpdate{
 		RoleARN: "arn:aws:iam::" + account + ":role/audit", Checks: checks})

@@ -269,7 +269,7 @@ func TestRunEnvironment(t *testing.T) {
 	e.enable(testAccount, certCheck, sharedCheck, clientIDCheck)
 	ctx := context.Background()
 	err := e.UpdateAccountAuditConfiguration(ctx, testAccount, ConfigurationUpdate{Checks: map[string]CheckUpdate{
-		certCheck: {Config: map[string]string{thresholdKey: "90"}}}})
+		certCheck: {Enabled: true, Config: map[string]string{thresholdKey: "90"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
