@@ -28,6 +28,8 @@ func serve(args []string) error {
 		"weak-key blocklist (openssl-blacklist format) for the key-quality checks' CVE-2008-0166 test (IOTDEFENDER_WEAK_KEY_BLOCKLIST)")
 	crlFetch := fs.String("crl-fetch", env("IOTDEFENDER_CRL_FETCH", "public"),
 		"CRL distribution points the revocation checks fetch: public (public addresses only), all, or off (IOTDEFENDER_CRL_FETCH)")
+	snsEndpoint := fs.String("sns-endpoint", env("IOTDEFENDER_SNS_ENDPOINT", ""),
+		"SNS API endpoint URL for audit notifications, e.g. a local SNS server; AWS's when empty. Credentials and region come from the standard AWS configuration (IOTDEFENDER_SNS_ENDPOINT)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,6 +53,7 @@ func serve(args []string) error {
 		SecretAccessKey:  bothOrNone("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", 1),
 		WeakKeyBlocklist: *weakKeys,
 		CRLFetch:         fetchMode,
+		SNSEndpoint:      *snsEndpoint,
 		Log:              log,
 	})
 	if err != nil {

@@ -15,11 +15,14 @@ import (
 	"path/filepath"
 
 	"github.com/iotdefender/iotdefender/internal/accounts"
+	"github.com/iotdefender/iotdefender/internal/audit"
+	"github.com/iotdefender/iotdefender/internal/audit/check"
 	_ "github.com/iotdefender/iotdefender/internal/audit/checks" // registers the audit checks
 	"github.com/iotdefender/iotdefender/internal/audit/evaluate"
 	"github.com/iotdefender/iotdefender/internal/certs"
 	"github.com/iotdefender/iotdefender/internal/clock"
 	"github.com/iotdefender/iotdefender/internal/ids"
+	"github.com/iotdefender/iotdefender/internal/notify"
 	"github.com/iotdefender/iotdefender/internal/pagetoken"
 	"github.com/iotdefender/iotdefender/internal/registry"
 	"github.com/iotdefender/iotdefender/internal/server"
@@ -47,6 +50,13 @@ type Config struct {
 	// CRLFetch says which CRL distribution points the revocation checks may
 	// fetch (default certs.FetchPublic).
 	CRLFetch certs.FetchMode
+	// SNSEndpoint overrides the endpoint of the SNS API that audit
+	// notifications are published through; "" for AWS's.
+	SNSEndpoint string
+	// AuditChecks and AuditEvaluator replace the audit checks (check.All())
+	// and their evaluator (Evaluator); tests run the engine with fakes.
+	AuditChecks    []*check.Check
+	AuditEvaluator check.Evaluator
 
 	Clock clock.Clock   // real clock when nil
 	IDs   ids.Generator // random when nil
@@ -60,6 +70,8 @@ type App struct {
 	Handler  http.Handler
 	// Evaluator runs the audit checks over the store.
 	Evaluator *evaluate.Evaluator
+	// Audit runs audits: configuration, tasks, scheduled audits, findings.
+	Audit *audit.Engine
 
 	keys   *certs.KeyPool
 	cancel context.CancelFunc
@@ -107,12 +119,13 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		poolSize = 16
 	}
 	a.keys = certs.NewKeyPool(max(poolSize, 0), rand.Reader)
+	tokens := pagetoken.New(tokenKey, cfg.Clock)
 	a.Registry = registry.New(registry.Config{
 		Store:     st,
 		Clock:     cfg.Clock,
 		IDs:       cfg.IDs,
 		Region:    cfg.Region,
-		Tokens:    pagetoken.New(tokenKey, cfg.Clock),
+		Tokens:    tokens,
 		Authority: authority,
 		Keys:      a.keys,
 		Endpoint:  cfg.Endpoint,
@@ -127,6 +140,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		WeakKeys: weakKeys,
 		Log:      cfg.Log,
 	})
+	a.Audit = newAudit(ctx, cfg, st, tokens, a.Evaluator)
 	srvCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	srv, err := server.New(srvCtx, server.Config{
@@ -135,15 +149,40 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Clock:      cfg.Clock,
 		IDs:        cfg.IDs,
 		Log:        cfg.Log,
-		Operations: server.NewAPI(a.Registry),
+		Operations: server.NewAPI(a.Registry).WithAudit(a.Audit),
 		Extensions: server.AuditDataExtensions(st, cfg.Clock),
 	})
 	if err != nil {
 		return nil, err
 	}
 	a.Handler = srv
+	if err := a.Audit.Start(ctx); err != nil {
+		return nil, fmt.Errorf("start the audits: %w", err)
+	}
 	ok = true
 	return a, nil
+}
+
+// newAudit wires the audit engine. Without a usable AWS configuration for
+// SNS, audits run and their notifications are not sent.
+func newAudit(ctx context.Context, cfg Config, st store.Store, tokens *pagetoken.Codec, evaluator check.Evaluator) *audit.Engine {
+	checks := cfg.AuditChecks
+	if checks == nil {
+		checks = check.All()
+	}
+	if cfg.AuditEvaluator != nil {
+		evaluator = cfg.AuditEvaluator
+	}
+	var publisher audit.Publisher
+	if sns, err := notify.NewSNS(ctx, cfg.SNSEndpoint); err != nil {
+		cfg.Log.Warn("audit notifications will not be sent", "err", err)
+	} else {
+		publisher = sns
+	}
+	return audit.New(audit.Config{
+		Store: st, Clock: cfg.Clock, IDs: cfg.IDs, Region: cfg.Region, Tokens: tokens,
+		Checks: checks, Evaluator: evaluator, Publisher: publisher, Log: cfg.Log,
+	})
 }
 
 // Close stops background work and closes the store.
@@ -153,6 +192,9 @@ func (a *App) Close() error {
 	}
 	if a.keys != nil {
 		a.keys.Close()
+	}
+	if a.Audit != nil {
+		a.Audit.Close()
 	}
 	return a.Store.Close()
 }

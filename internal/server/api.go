@@ -2,6 +2,7 @@ package server
 
 import (
 	"github.com/iotdefender/iotdefender/internal/api/iotapi"
+	"github.com/iotdefender/iotdefender/internal/audit"
 	"github.com/iotdefender/iotdefender/internal/registry"
 )
 
@@ -11,6 +12,7 @@ import (
 type API struct {
 	iotapi.Unimplemented
 	registry *registry.Registry
+	audit    *audit.Engine // set by WithAudit
 }
 
 var _ iotapi.Operations = (*API)(nil)
