@@ -51,13 +51,13 @@ func Replay(ctx context.Context, addr string, requests [][]byte, loop bool, conn
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := net.Dial("tcp", addr)
-			if err != nil {
-				errc <- err
-				return
-			}
-			defer c.Close()
-			r := bufio.NewReaderSize(c, 64<<10)
+			var c net.Conn
+			var r *bufio.Reader
+			defer func() {
+				if c != nil {
+					c.Close()
+				}
+			}()
 			for ctx.Err() == nil {
 				i := next.Add(1) - 1
 				if loop {
@@ -65,14 +65,27 @@ func Replay(ctx context.Context, addr string, requests [][]byte, loop bool, conn
 				} else if i >= int64(len(requests)) {
 					return
 				}
+				if c == nil {
+					var err error
+					if c, err = net.Dial("tcp", addr); err != nil {
+						errc <- err
+						return
+					}
+					r = bufio.NewReaderSize(c, 64<<10)
+				}
+				_ = c.SetDeadline(time.Now().Add(time.Minute))
 				if _, err := c.Write(requests[i]); err != nil {
 					errc <- err
 					return
 				}
-				status, body, err := readResponse(r)
+				status, body, closing, err := readResponse(r)
 				if err != nil {
 					errc <- err
 					return
+				}
+				if closing { // the server ends the connection after each response (moto)
+					c.Close()
+					c = nil
 				}
 				if status >= 200 && status < 300 {
 					ok.Add(1)
@@ -93,42 +106,47 @@ func Replay(ctx context.Context, addr string, requests [][]byte, loop bool, conn
 	return res, <-errc
 }
 
-// readResponse reads one HTTP/1.1 response with a Content-Length body.
-func readResponse(r *bufio.Reader) (status int, body []byte, err error) {
+// readResponse reads one HTTP/1.1 response with a Content-Length body; closing
+// reports a "Connection: close" header.
+func readResponse(r *bufio.Reader) (status int, body []byte, closing bool, err error) {
 	line, err := r.ReadSlice('\n')
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, false, err
 	}
 	fields := bytes.Fields(line)
 	if len(fields) < 2 {
-		return 0, nil, fmt.Errorf("malformed status line %q", line)
+		return 0, nil, false, fmt.Errorf("malformed status line %q", line)
 	}
 	status, err = strconv.Atoi(string(fields[1]))
 	if err != nil {
-		return 0, nil, fmt.Errorf("malformed status line %q", line)
+		return 0, nil, false, fmt.Errorf("malformed status line %q", line)
 	}
 	length := -1
 	for {
 		h, err := r.ReadSlice('\n')
 		if err != nil {
-			return 0, nil, err
+			return 0, nil, false, err
 		}
 		h = bytes.TrimRight(h, "\r\n")
 		if len(h) == 0 {
 			break
 		}
 		name, value, found := bytes.Cut(h, []byte(":"))
-		if found && bytes.EqualFold(bytes.TrimSpace(name), []byte("Content-Length")) {
-			length, err = strconv.Atoi(string(bytes.TrimSpace(value)))
-			if err != nil {
-				return 0, nil, fmt.Errorf("malformed Content-Length %q", value)
+		name, value = bytes.TrimSpace(name), bytes.TrimSpace(value)
+		switch {
+		case !found:
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			if length, err = strconv.Atoi(string(value)); err != nil {
+				return 0, nil, false, fmt.Errorf("malformed Content-Length %q", value)
 			}
+		case bytes.EqualFold(name, []byte("Connection")):
+			closing = bytes.EqualFold(value, []byte("close"))
 		}
 	}
 	if length < 0 {
-		return 0, nil, errors.New("response without Content-Length")
+		return 0, nil, false, errors.New("response without Content-Length")
 	}
 	body = make([]byte, length)
 	_, err = io.ReadFull(r, body)
-	return status, body, err
+	return status, body, closing, err
 }
