@@ -44,6 +44,7 @@ type Store struct {
 	// each one prepared on every connection it has run on, and a transaction
 	// reuses the connection's copy, so a query is compiled once per connection.
 	writerStmts, readerStmts stmtCache
+	writes                   *writer
 }
 
 var _ store.Store = (*Store)(nil)
@@ -79,8 +80,9 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	reader.SetMaxOpenConns(opt.Readers)
 	reader.SetMaxIdleConns(opt.Readers)
 	reader.SetConnMaxLifetime(0)
-	s := &Store{writer: writer, reader: reader}
+	s := &Store{writer: writer, reader: reader, writes: newWriter()}
 	s.system = &system{s: s}
+	go s.writeLoop()
 	if err := migrate(ctx, writer); err != nil {
 		s.Close()
 		return nil, err
@@ -109,6 +111,7 @@ func dsn(path, synchronous string, readOnly bool) string {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.closeWriter()
 	s.readerStmts.close()
 	s.writerStmts.close()
 	return errors.Join(s.reader.Close(), s.writer.Close())
@@ -116,24 +119,6 @@ func (s *Store) Close() error {
 
 // System returns the account-independent part of the store.
 func (s *Store) System() store.System { return s.system }
-
-// Update runs fn in one write transaction scoped to account.
-func (s *Store) Update(ctx context.Context, account string, fn func(store.Tx) error) error {
-	sqlTx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	t := &tx{q: sqlTx, account: account, stmts: &s.writerStmts}
-	defer func() { s.writerStmts.prepare(s.writer, t.unprepared) }()
-	if err := fn(t); err != nil {
-		_ = sqlTx.Rollback()
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
-	}
-	return nil
-}
 
 // View runs fn in one read-only snapshot scoped to account.
 func (s *Store) View(ctx context.Context, account string, fn func(store.ReadTx) error) error {
