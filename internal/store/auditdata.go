@@ -27,11 +27,13 @@ type AuditDataReader interface {
 	// distribution points named by the certificates of the given sources.
 	CRLDistributionPoints(ctx context.Context, from DistributionPointSources) ([]string, error)
 
-	// AuditCertificates streams the ACTIVE and PENDING_TRANSFER device
-	// certificates, in no particular order, with only what the audit's checks
-	// read: id, status, creation time and X.509 facts except the CRL
-	// distribution points (CRLDistributionPoints lists those).
-	AuditCertificates(ctx context.Context) iter.Seq2[iot.Certificate, error]
+	// AuditCertificates streams part `part` (0 ≤ part < parts) of the ACTIVE
+	// and PENDING_TRANSFER device certificates, in no particular order, with
+	// only what the audit's checks read: id, status, creation time and X.509
+	// facts except the CRL distribution points (CRLDistributionPoints lists
+	// those). The parts of one snapshot are disjoint and together hold every
+	// such certificate, so that they can be read in parallel.
+	AuditCertificates(ctx context.Context, part, parts int) iter.Seq2[iot.Certificate, error]
 	// ActiveCACertificates streams the ACTIVE CA certificates, without DER.
 	ActiveCACertificates(ctx context.Context) iter.Seq2[iot.CACertificate, error]
 	// IntermediateCertificates returns the chain certificates and the

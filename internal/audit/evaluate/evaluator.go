@@ -56,7 +56,8 @@ func New(cfg Config) *Evaluator {
 // check is finished at once with its Metadata.Unsupported message. The error
 // says that no snapshot could be taken; every run was then finished with it.
 func (e *Evaluator) Evaluate(ctx context.Context, account string, runs []check.Run) error {
-	a := &audit{e: e, ctx: ctx, byData: map[check.Data][]*run{}, revocationsReady: make(chan struct{})}
+	a := &audit{e: e, ctx: ctx, byData: map[check.Data][]*run{}, revocationsReady: make(chan struct{}),
+		certificates: make(chan certificates, certificateParts), stopCertificates: make(chan struct{})}
 	var all []*run
 	for i := range runs {
 		r := &run{Run: runs[i]}
@@ -72,9 +73,24 @@ func (e *Evaluator) Evaluate(ctx context.Context, account string, runs []check.R
 	}
 	lanes := a.lanes()
 	err := e.cfg.Store.Snapshot(ctx, account, len(lanes), func(txs []store.ReadTx) error {
-		var wg sync.WaitGroup
+		var wg, parts sync.WaitGroup
 		for i, lane := range lanes {
-			wg.Go(func() { a.runLane(txs[i], lane) })
+			if lane.certificatePart >= 0 {
+				parts.Add(1)
+			}
+			wg.Go(func() {
+				a.runLane(txs[i], lane)
+				if lane.certificatePart >= 0 {
+					parts.Done()
+				}
+			})
+		}
+		if runs := a.byData[check.DeviceCertificates]; len(runs) > 0 {
+			go func() { parts.Wait(); close(a.certificates) }()
+			wg.Go(func() {
+				scan(e.cfg.Log, runs, beginIn[*iot.Certificate](a), certificateRows(a.certificates))
+				close(a.stopCertificates)
+			})
 		}
 		wg.Wait()
 		return nil
@@ -97,23 +113,36 @@ type audit struct {
 	revocations      *check.Revocations
 	revocationsErr   error
 	revocationsReady chan struct{}
+
+	// certificates carries the batches the parts of the certificate scan read;
+	// stopCertificates ends the parts when the checks need no more.
+	certificates     chan certificates
+	stopCertificates chan struct{}
 }
 
-// lane is the work of one transaction: optionally gather the revocations, then
-// read kinds of data one after the other.
+// lane is the work of one transaction: read one part of the device
+// certificates, or optionally gather the revocations, then read kinds of data
+// one after the other.
 type lane struct {
+	certificatePart   int // -1: none
 	gatherRevocations bool
 	kinds             []check.Data
 }
 
-// lanes gives each large scan its own transaction and puts the rest together.
+// lanes gives the large scans their own transactions (the certificates
+// several) and puts the rest together.
 func (a *audit) lanes() []lane {
 	var lanes []lane
-	rest := lane{gatherRevocations: a.needRevocations()}
+	rest := lane{certificatePart: -1, gatherRevocations: a.needRevocations()}
 	for _, d := range slices.Sorted(maps.Keys(a.byData)) {
-		if d == check.DeviceCertificates || d == check.ConnectionsByPrincipal {
-			lanes = append(lanes, lane{kinds: []check.Data{d}})
-		} else {
+		switch d {
+		case check.DeviceCertificates:
+			for part := range certificateParts {
+				lanes = append(lanes, lane{certificatePart: part})
+			}
+		case check.ConnectionsByPrincipal:
+			lanes = append(lanes, lane{certificatePart: -1, kinds: []check.Data{d}})
+		default:
 			rest.kinds = append(rest.kinds, d)
 		}
 	}
@@ -137,6 +166,10 @@ func (a *audit) needRevocations() bool {
 }
 
 func (a *audit) runLane(tx store.ReadTx, l lane) {
+	if l.certificatePart >= 0 {
+		a.readCertificatePart(tx, l.certificatePart)
+		return
+	}
 	if l.gatherRevocations {
 		a.revocations, a.revocationsErr = a.e.gatherRevocations(a.ctx, tx, a.distributionPointSources())
 		close(a.revocationsReady)
@@ -185,8 +218,6 @@ func (a *audit) scope(r *run) (*check.Scope, error) {
 func (a *audit) read(tx store.ReadTx, d check.Data) {
 	runs, ctx, log := a.byData[d], a.ctx, a.e.cfg.Log
 	switch d {
-	case check.DeviceCertificates:
-		scan(log, runs, beginIn[*iot.Certificate](a), deviceCertificateRows(ctx, tx))
 	case check.CACertificates:
 		scan(log, runs, beginIn[*iot.CACertificate](a), caCertificateRows(ctx, tx))
 	case check.IntermediateCAs:

@@ -26,10 +26,6 @@ func pointers[T any](seq iter.Seq2[T, error]) iter.Seq2[*T, error] {
 	}
 }
 
-func deviceCertificateRows(ctx context.Context, tx store.ReadTx) iter.Seq2[*iot.Certificate, error] {
-	return pointers(tx.AuditCertificates(ctx))
-}
-
 func caCertificateRows(ctx context.Context, tx store.ReadTx) iter.Seq2[*iot.CACertificate, error] {
 	return pointers(tx.ActiveCACertificates(ctx))
 }

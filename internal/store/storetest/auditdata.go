@@ -2,9 +2,11 @@ package storetest
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"testing"
 	"time"
 
@@ -23,6 +25,7 @@ func testAuditData(t *testing.T, open Opener) {
 	t.Run("ConnectionEvents", func(t *testing.T) { testConnectionEvents(t, open) })
 	t.Run("Issuers", func(t *testing.T) { testAuditIssuers(t, open) })
 	t.Run("DistributionPoints", func(t *testing.T) { testDistributionPoints(t, open) })
+	t.Run("AuditCertificates", func(t *testing.T) { testAuditCertificates(t, open) })
 	t.Run("Snapshot", func(t *testing.T) { testSnapshot(t, open) })
 }
 
@@ -298,6 +301,54 @@ func testDistributionPoints(t *testing.T, open Opener) {
 		}
 		return nil
 	})
+}
+
+// testAuditCertificates checks that the parts of the audit's certificate scan
+// are disjoint and hold every ACTIVE and PENDING_TRANSFER certificate, whatever
+// the number of parts.
+func testAuditCertificates(t *testing.T, open Opener) {
+	s := NewWithAccounts(t, open)
+	ctx := context.Background()
+	var want []string
+	for n := range 40 {
+		c := fixtureCertificate(n, T0)
+		c.ID = fmt.Sprintf("%x", sha256.Sum256([]byte{byte(n)}))
+		switch n % 4 {
+		case 1:
+			c.Status = iot.CertificatePendingTransfer
+		case 2:
+			c.Status = iot.CertificateInactive
+		}
+		if c.Status != iot.CertificateInactive {
+			want = append(want, c.ID)
+		}
+		createCertificate(t, s, Account.ID, c)
+	}
+	other := fixtureCertificate(99, T0)
+	createCertificate(t, s, Other.ID, other)
+	slices.Sort(want)
+	for _, parts := range []int{1, 2, 3, 16} {
+		View(t, s, Account.ID, func(tx store.ReadTx) error {
+			var got []string
+			for part := range parts {
+				certs, err := collect(tx.AuditCertificates(ctx, part, parts))
+				if err != nil {
+					return err
+				}
+				for _, c := range certs {
+					got = append(got, c.ID)
+					if c.CreatedAt != T0 || c.X509.SerialHex == "" || c.Status == "" {
+						t.Errorf("certificate %s read without its audit fields: %+v", c.ID, c)
+					}
+				}
+			}
+			slices.Sort(got)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%d parts (-want +got):\n%s", parts, diff)
+			}
+			return nil
+		})
+	}
 }
 
 // testSnapshot checks that the transactions of a snapshot all see one state,
