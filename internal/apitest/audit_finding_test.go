@@ -22,7 +22,8 @@ func certIdentifier(id string) iot.ResourceIdentifier {
 	return iot.ResourceIdentifier{DeviceCertificateID: id}
 }
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+// uuidPattern matches the finding ids: version 7 UUIDs, which grow with time.
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestAuditFindings(t *testing.T) {
 	e := newEnv(t)

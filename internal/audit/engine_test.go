@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -184,7 +185,7 @@ func (p *recordingPublisher) all() []published {
 // fake clock at t0, sequential ids, the test catalogue and a fake evaluator.
 type testEngine struct {
 	*Engine
-	t     *testing.T
+	t     testing.TB
 	dir   string
 	store *sqlite.Store
 	clock *clock.Fake
@@ -196,7 +197,7 @@ type testEngine struct {
 }
 
 // newTestEngine starts an engine on a new data directory with both accounts.
-func newTestEngine(t *testing.T) *testEngine {
+func newTestEngine(t testing.TB) *testEngine {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := sqlite.Open(context.Background(), dir, sqlite.Options{})
@@ -214,8 +215,15 @@ func newTestEngine(t *testing.T) *testEngine {
 	return reopen(t, dir, clock.NewFake(t0), &ids.Sequence{}, newFakeEvaluator())
 }
 
+// testBatchSize makes the tests' audits write findings in many small batches.
+const testBatchSize = 3
+
 // reopen starts an engine on an existing data directory, as a new process would.
-func reopen(t *testing.T, dir string, clk *clock.Fake, seq *ids.Sequence, eval *fakeEvaluator) *testEngine {
+func reopen(t testing.TB, dir string, clk *clock.Fake, seq *ids.Sequence, eval *fakeEvaluator) *testEngine {
+	return startEngine(t, dir, clk, seq, eval, testBatchSize)
+}
+
+func startEngine(t testing.TB, dir string, clk *clock.Fake, seq *ids.Sequence, eval *fakeEvaluator, batchSize int) *testEngine {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), dir, sqlite.Options{})
 	if err != nil {
@@ -229,7 +237,7 @@ func reopen(t *testing.T, dir string, clk *clock.Fake, seq *ids.Sequence, eval *
 		Evaluator: eval, Publisher: pub,
 		Log:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 		TickInterval: -1,
-		BatchSize:    3,
+		BatchSize:    batchSize,
 	})
 	te := &testEngine{Engine: e, t: t, dir: dir, store: st, clock: clk, eval: eval, pub: pub, ids: seq}
 	closed := false
@@ -326,7 +334,7 @@ func (e *testEngine) tags(arn string) []iot.Tag {
 	return tags
 }
 
-func wantKind(t *testing.T, err error, kind iot.Kind) {
+func wantKind(t testing.TB, err error, kind iot.Kind) {
 	t.Helper()
 	if !errors.Is(err, kind) {
 		t.Fatalf("error = %v (kind %s), want %s", err, iot.KindOf(err), kind)
@@ -334,3 +342,15 @@ func wantKind(t *testing.T, err error, kind iot.Kind) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestFindingID(t *testing.T) {
+	at := time.UnixMilli(0x0123456789ab)
+	if got, want := findingID(at, "00000000-0000-4000-8000-00000000002a"), "01234567-89ab-7000-8000-00000000002a"; got != want {
+		t.Errorf("findingID = %s, want %s", got, want)
+	}
+	a := findingID(at, ids.Random{}.UUID())
+	b := findingID(at.Add(time.Millisecond), ids.Random{}.UUID())
+	if len(a) != 36 || a[14] != '7' || !strings.ContainsAny(a[19:20], "89ab") || a >= b {
+		t.Errorf("ids %s, %s: want version 7, RFC 9562 variant, growing with time", a, b)
+	}
+}

@@ -2,8 +2,10 @@ package audit
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/iotdefender/iotdefender/internal/audit/check"
 	"github.com/iotdefender/iotdefender/internal/iot"
@@ -15,11 +17,13 @@ import (
 var errCheckStopped = errors.New("audit check no longer in progress")
 
 // reporter receives one check's findings. It writes them in batches as they
-// come, so that memory stays bounded; they stay invisible until the check's
-// completion is committed, in the transaction that writes its last batch and
-// its counts. A crash before that leaves no visible half of a check, and the
-// unique (task, check, resource, reason code) of a finding keeps a resumed
-// check from duplicating one.
+// come, so that memory stays bounded (two batches: one being filled while the
+// previous one is written, so that the check does not wait for the store);
+// they stay invisible until the check's completion is committed, in the
+// transaction that writes its last batch, drops any finding that repeats a
+// (resource, reason code) of the check, and counts. A crash before that leaves
+// no visible half of a check: the next Start discards the half and runs the
+// check again.
 type reporter struct {
 	e          *Engine
 	ctx        context.Context
@@ -29,8 +33,10 @@ type reporter struct {
 	severity   string
 	suppressed map[string]bool // resource keys
 
-	mu       sync.Mutex
-	buf      []iot.AuditFinding
+	mu  sync.Mutex
+	buf []iot.AuditFinding
+	// writing receives the outcome of the batch being written; nil when none is.
+	writing  chan error
 	total    int64
 	message  string
 	writeErr error // the first failed write; later findings are dropped
@@ -66,12 +72,13 @@ func (r *reporter) NonCompliant(f check.Finding) {
 
 // finding turns what the check reported into the stored finding.
 func (r *reporter) finding(f check.Finding) iot.AuditFinding {
+	now := r.e.clock.Now()
 	out := iot.AuditFinding{
-		ID:            r.e.ids.UUID(),
+		ID:            findingID(now, r.e.ids.UUID()),
 		TaskID:        r.task.ID,
 		CheckName:     r.result.CheckName,
 		TaskStartTime: r.task.StartTime,
-		FindingTime:   r.e.clock.Now(),
+		FindingTime:   now,
 		Severity:      r.severity,
 		Resource:      auditResource(f.Resource),
 		Reason:        f.Reason,
@@ -87,21 +94,50 @@ func (r *reporter) finding(f check.Finding) iot.AuditFinding {
 	return out
 }
 
+// findingID is a version 7 UUID (RFC 9562): the finding time in milliseconds,
+// then the random bits of random, a version 4 UUID in canonical form. Ids that
+// grow with time keep the store's inserts at the end of its indexes.
+func findingID(t time.Time, random string) string {
+	ms := uint64(t.UnixMilli())
+	var b [13]byte // "xxxxxxxx-xxxx"
+	hex.Encode(b[:8], []byte{byte(ms >> 40), byte(ms >> 32), byte(ms >> 24), byte(ms >> 16)})
+	b[8] = '-'
+	hex.Encode(b[9:], []byte{byte(ms >> 8), byte(ms)})
+	return string(b[:]) + "-7" + random[15:]
+}
+
 func auditResource(r check.Resource) iot.AuditResource {
 	return iot.AuditResource{Type: string(r.Type), Identifier: r.Identifier, AdditionalInfo: r.AdditionalInfo}
 }
 
-// flush writes the buffered findings while the check is still in progress.
+// flush starts writing the buffered findings, once the previous batch is
+// written, in a transaction that checks the check is still in progress.
 func (r *reporter) flush() {
-	err := r.e.store.Update(r.ctx, r.account, func(tx store.Tx) error {
-		if err := r.inProgress(tx); err != nil {
-			return err
-		}
-		_, err := tx.AddAuditFindings(r.ctx, r.buf)
-		return err
-	})
-	r.buf = r.buf[:0]
-	r.failed(err)
+	r.awaitWrite()
+	if r.stopped || r.writeErr != nil {
+		r.buf = r.buf[:0]
+		return
+	}
+	batch := r.buf
+	r.buf = make([]iot.AuditFinding, 0, r.e.batchSize)
+	done := make(chan error, 1)
+	r.writing = done
+	go func() {
+		done <- r.e.store.Update(r.ctx, r.account, func(tx store.Tx) error {
+			if err := r.inProgress(tx); err != nil {
+				return err
+			}
+			return tx.AddAuditFindings(r.ctx, batch)
+		})
+	}()
+}
+
+// awaitWrite waits for the batch being written, if any, and records its outcome.
+func (r *reporter) awaitWrite() {
+	if r.writing != nil {
+		r.failed(<-r.writing)
+		r.writing = nil
+	}
 }
 
 // failed records the outcome of a write.
@@ -141,6 +177,7 @@ func (r *reporter) finish(evalErr error) {
 		return
 	}
 	r.done = true
+	r.awaitWrite()
 	if r.stopped {
 		return
 	}
@@ -159,10 +196,10 @@ func (r *reporter) finish(evalErr error) {
 			}
 			return tx.PutAuditCheckResult(r.ctx, r.task.ID, res)
 		}
-		if _, err := tx.AddAuditFindings(r.ctx, r.buf); err != nil {
+		if err := tx.AddAuditFindings(r.ctx, r.buf); err != nil {
 			return err
 		}
-		nonCompliant, suppressed, err := tx.CountAuditFindingResources(r.ctx, r.task.ID, res.CheckName)
+		nonCompliant, suppressed, err := tx.SettleAuditFindings(r.ctx, r.task.ID, res.CheckName)
 		if err != nil {
 			return err
 		}

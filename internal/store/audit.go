@@ -37,9 +37,9 @@ type AuditReader interface {
 	// related resources.
 	AuditFinding(ctx context.Context, id string, related int) (iot.AuditFinding, error)
 	// AuditFindings lists the visible findings that match f. With a TaskID
-	// they are ordered by check name, resource key and reason code (Page.After
-	// is an AuditFindingKey(f, true)); otherwise newest first by finding time
-	// then id (AuditFindingKey(f, false)).
+	// they are ordered by check name, finding time and id (Page.After is an
+	// AuditFindingKey(f, true)); otherwise newest first by finding time then
+	// id (AuditFindingKey(f, false)).
 	AuditFindings(ctx context.Context, f AuditFindingFilter, p Page) (findings []iot.AuditFinding, more bool, err error)
 	// AuditFindingRelated lists the related resources of a visible finding in
 	// the order the check reported them. Page.After is the decimal index of
@@ -84,10 +84,13 @@ type AuditWriter interface {
 	// PutAuditCheckResult writes one check of an existing task.
 	PutAuditCheckResult(ctx context.Context, taskID string, r iot.AuditCheckResult) error
 	// AddAuditFindings inserts findings of checks of existing tasks, with their
-	// related resources. A finding whose task, check, resource key and reason
-	// code are those of a finding already stored is skipped; added counts the
-	// others.
-	AddAuditFindings(ctx context.Context, findings []iot.AuditFinding) (added int, err error)
+	// related resources.
+	AddAuditFindings(ctx context.Context, findings []iot.AuditFinding) error
+	// SettleAuditFindings ends the writing of one check's findings: it deletes
+	// the duplicates (a finding whose resource key and reason code an earlier
+	// one of the check has; the first stays) and counts the distinct resources
+	// of the findings and how many of them are suppressed.
+	SettleAuditFindings(ctx context.Context, taskID, checkName string) (resources, suppressed int64, err error)
 	// DeleteAuditFindings deletes every finding of one check of a task.
 	DeleteAuditFindings(ctx context.Context, taskID, checkName string) error
 	// DeleteAuditTasksBefore deletes the tasks that started before t and are
@@ -141,7 +144,7 @@ func AuditTaskKey(t iot.AuditTask) string { return timeKey(t.StartTime, t.ID) }
 // by task when byTask, else for a listing by time.
 func AuditFindingKey(f iot.AuditFinding, byTask bool) string {
 	if byTask {
-		return f.CheckName + "\x00" + f.Resource.Identifier.Key() + "\x00" + f.ReasonCode
+		return f.CheckName + "\x00" + timeKey(f.FindingTime, f.ID)
 	}
 	return timeKey(f.FindingTime, f.ID)
 }

@@ -301,14 +301,9 @@ func completeCheck(t *testing.T, s store.Store, account, check string) {
 	})
 }
 
-func addFindings(t *testing.T, s store.Store, account string, findings ...iot.AuditFinding) int {
+func addFindings(t *testing.T, s store.Store, account string, findings ...iot.AuditFinding) {
 	t.Helper()
-	var added int
-	Update(t, s, account, func(tx store.Tx) (err error) {
-		added, err = tx.AddAuditFindings(context.Background(), findings)
-		return err
-	})
-	return added
+	Update(t, s, account, func(tx store.Tx) error { return tx.AddAuditFindings(context.Background(), findings) })
 }
 
 func testAuditFindings(t *testing.T, open Opener) {
@@ -329,14 +324,10 @@ func testAuditFindings(t *testing.T, open Opener) {
 	policy.Resource = iot.AuditResource{Type: "IOT_POLICY", Identifier: iot.ResourceIdentifier{PolicyVersion: &iot.PolicyVersionIdentifier{PolicyName: "p", PolicyVersionID: "3"}}}
 	issuer := findingFixture(3, "A_CHECK", "", "R2")
 	issuer.Resource = iot.AuditResource{Type: "ISSUER_CERTIFICATE", Identifier: iot.ResourceIdentifier{IssuerCertificate: &iot.IssuerCertificateIdentifier{Subject: "CN=ca", IssuerID: "ab", SerialNumber: "01:02"}}}
-	if got := addFindings(t, s, Account.ID, full, policy, issuer); got != 3 {
-		t.Errorf("added %d findings, want 3", got)
-	}
-	// The same (task, check, resource, reason code) again is skipped, whatever its id.
-	dup := findingFixture(9, "A_CHECK", "aa", "R1")
-	if got := addFindings(t, s, Account.ID, dup, findingFixture(4, "A_CHECK", "aa", "R2")); got != 1 {
-		t.Errorf("added %d findings with one duplicate, want 1", got)
-	}
+	addFindings(t, s, Account.ID, full, policy, issuer)
+	// The same (task, check, resource, reason code) again, in a later batch.
+	dup := findingFixture(9, "A_CHECK", "AA", "R1")
+	addFindings(t, s, Account.ID, dup, findingFixture(4, "A_CHECK", "aa", "R2"))
 	addFindings(t, s, Account.ID, findingFixture(5, "B_CHECK", "bb", "R1"))
 
 	View(t, s, Account.ID, func(tx store.ReadTx) error {
@@ -349,6 +340,13 @@ func testAuditFindings(t *testing.T, open Opener) {
 			t.Errorf("CountAuditFindingResources = %d, %d, %v; want 3 resources (aa, policy, issuer), 1 suppressed", n, sup, err)
 		}
 		return nil
+	})
+	Update(t, s, Account.ID, func(tx store.Tx) error {
+		n, sup, err := tx.SettleAuditFindings(ctx, "t1", "A_CHECK")
+		if err != nil || n != 3 || sup != 1 {
+			t.Errorf("SettleAuditFindings = %d, %d, %v; want 3 resources, 1 suppressed", n, sup, err)
+		}
+		return err
 	})
 	completeCheck(t, s, Account.ID, "A_CHECK")
 	View(t, s, Account.ID, func(tx store.ReadTx) error {
@@ -368,7 +366,10 @@ func testAuditFindings(t *testing.T, open Opener) {
 			t.Errorf("AuditFinding without related = %v, %v", got.Related, err)
 		}
 		_, err = tx.AuditFinding(ctx, "f09", 0)
-		wantNotFound(t, "the skipped duplicate", err)
+		wantNotFound(t, "the settled duplicate", err)
+		if _, err := tx.AuditFinding(ctx, "f04", 0); err != nil {
+			t.Errorf("another reason of the same resource was settled away: %v", err)
+		}
 		_, err = tx.AuditFinding(ctx, "f05", 0)
 		wantNotFound(t, "finding of the check still running", err)
 
@@ -436,11 +437,12 @@ func testAuditFindingListings(t *testing.T, open Opener) {
 		filter store.AuditFindingFilter
 		want   []string
 	}{
-		{"task: by check, resource, reason", store.AuditFindingFilter{TaskID: "t1"}, []string{"f05", "f03", "f04", "f02", "f01"}},
+		{"task: by check, time, id", store.AuditFindingFilter{TaskID: "t1"}, []string{"f02", "f03", "f04", "f05", "f01"}},
 		{"task and check", store.AuditFindingFilter{TaskID: "t1", CheckName: "B_CHECK"}, []string{"f01"}},
-		{"task and resource", store.AuditFindingFilter{TaskID: "t1", ResourceKey: aa}, []string{"f05", "f03", "f01"}},
+		{"task and resource", store.AuditFindingFilter{TaskID: "t1", ResourceKey: aa}, []string{"f03", "f05", "f01"}},
+		{"task, resource and check", store.AuditFindingFilter{TaskID: "t1", ResourceKey: aa, CheckName: "A_CHECK"}, []string{"f03", "f05"}},
 		{"task, suppressed only", store.AuditFindingFilter{TaskID: "t1", Suppressed: &yes}, []string{"f04"}},
-		{"task, unsuppressed only", store.AuditFindingFilter{TaskID: "t1", Suppressed: &no}, []string{"f05", "f03", "f02", "f01"}},
+		{"task, unsuppressed only", store.AuditFindingFilter{TaskID: "t1", Suppressed: &no}, []string{"f02", "f03", "f05", "f01"}},
 		{"unknown task", store.AuditFindingFilter{TaskID: "nope"}, nil},
 		{"window: newest first", window(store.AuditFindingFilter{}), []string{"f05", "f04", "f03", "f02", "f01"}},
 		{"window bounds are inclusive", store.AuditFindingFilter{From: T0.Add(2 * time.Second), To: T0.Add(4 * time.Second)}, []string{"f04", "f03", "f02"}},

@@ -56,7 +56,10 @@ CREATE TABLE audit_check_results (
     FOREIGN KEY (account_id, task_id) REFERENCES audit_tasks (account_id, id) ON DELETE CASCADE
 ) STRICT, WITHOUT ROWID;
 
--- Findings are append-only and many: a rowid table keeps inserts at its end.
+-- Findings are append-only and many: a rowid table keeps inserts at its end,
+-- and every index but the resource one grows at its end too (finding ids are
+-- time-ordered). The resource index holds a 64-bit hash of the key, so that
+-- its random-order inserts stay small.
 CREATE TABLE audit_findings (
     account_id          TEXT NOT NULL,
     id                  TEXT NOT NULL,
@@ -67,6 +70,7 @@ CREATE TABLE audit_findings (
     severity            TEXT NOT NULL,
     resource_type       TEXT NOT NULL,
     resource_key        TEXT NOT NULL, -- ResourceIdentifier.Key()
+    resource_hash       INTEGER NOT NULL, -- FNV-1a 64 of resource_key
     resource_identifier TEXT NOT NULL, -- JSON, the model's ResourceIdentifier
     additional_info     TEXT NOT NULL, -- JSON object, '' when none
     reason              TEXT NOT NULL,
@@ -77,12 +81,10 @@ CREATE TABLE audit_findings (
         REFERENCES audit_check_results (account_id, task_id, check_name) ON DELETE CASCADE
 ) STRICT;
 
--- One finding per (task, check, resource, reason code); also the listing by task.
-CREATE UNIQUE INDEX audit_findings_by_task
-    ON audit_findings (account_id, task_id, check_name, resource_key, reason_code);
+CREATE INDEX audit_findings_by_task ON audit_findings (account_id, task_id, check_name, finding_time, id);
 CREATE INDEX audit_findings_by_time ON audit_findings (account_id, finding_time, id);
 CREATE INDEX audit_findings_by_check ON audit_findings (account_id, check_name, finding_time, id);
-CREATE INDEX audit_findings_by_resource ON audit_findings (account_id, resource_key, finding_time, id);
+CREATE INDEX audit_findings_by_resource ON audit_findings (account_id, resource_hash);
 CREATE INDEX audit_findings_suppressed ON audit_findings (account_id, finding_time, id) WHERE is_suppressed = 1;
 
 CREATE TABLE audit_finding_related (
