@@ -10,9 +10,9 @@ import (
 	"math"
 	"reflect"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The JSON body codec works on the generated structures by reflection, reading
@@ -244,9 +244,14 @@ type bodyField struct {
 	omitZero bool
 }
 
+var bodyFieldsCache sync.Map // reflect.Type -> []bodyField
+
 // bodyFields lists the fields of a generated structure that the body carries,
 // in declaration order.
 func bodyFields(t reflect.Type) []bodyField {
+	if fs, ok := bodyFieldsCache.Load(t); ok {
+		return fs.([]bodyField)
+	}
 	var out []bodyField
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -260,126 +265,6 @@ func bodyFields(t reflect.Type) []bodyField {
 		}
 		out = append(out, bodyField{key: key, index: i, omitZero: opts == "omitzero"})
 	}
+	bodyFieldsCache.Store(t, out)
 	return out
-}
-
-// MarshalBody encodes v, a generated structure or a value of one of its
-// members, as the JSON the protocol writes: absent members are left out, map keys
-// are sorted, and NaN and ±Infinity are written as strings.
-func MarshalBody(v any) ([]byte, error) {
-	return appendValue(nil, reflect.ValueOf(v))
-}
-
-func appendValue(b []byte, v reflect.Value) ([]byte, error) {
-	if !v.IsValid() {
-		return append(b, "null"...), nil
-	}
-	t := v.Type()
-	switch {
-	case t == documentType:
-		if v.Len() == 0 {
-			return append(b, "null"...), nil
-		}
-		return append(b, v.Bytes()...), nil
-	case t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface:
-		if v.IsNil() {
-			return append(b, "null"...), nil
-		}
-		return appendValue(b, v.Elem())
-	case t.Implements(marshalerType):
-		raw, err := v.Interface().(json.Marshaler).MarshalJSON()
-		return append(b, raw...), err
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		return appendStruct(b, v)
-	case reflect.Slice:
-		if v.IsNil() {
-			return append(b, "null"...), nil
-		}
-		if t.Elem().Kind() == reflect.Uint8 {
-			return strconv.AppendQuote(b, base64.StdEncoding.EncodeToString(v.Bytes())), nil
-		}
-		return appendList(b, v)
-	case reflect.Map:
-		if v.IsNil() {
-			return append(b, "null"...), nil
-		}
-		return appendMap(b, v)
-	case reflect.Float32, reflect.Float64:
-		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
-			return append(b, `"`+FormatFloat(f, 64)+`"`...), nil
-		}
-	}
-	raw, err := json.Marshal(v.Interface())
-	return append(b, raw...), err
-}
-
-func appendStruct(b []byte, v reflect.Value) ([]byte, error) {
-	b = append(b, '{')
-	first := true
-	for _, f := range bodyFields(v.Type()) {
-		fv := v.Field(f.index)
-		if f.omitZero && absent(fv) {
-			continue
-		}
-		if !first {
-			b = append(b, ',')
-		}
-		first = false
-		b = appendString(b, f.key)
-		b = append(b, ':')
-		var err error
-		if b, err = appendValue(b, fv); err != nil {
-			return nil, err
-		}
-	}
-	return append(b, '}'), nil
-}
-
-// absent reports whether a member value is unset: a nil pointer, list, map or
-// document, or an empty enum.
-func absent(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
-		return v.IsNil()
-	}
-	return v.IsZero()
-}
-
-func appendList(b []byte, v reflect.Value) ([]byte, error) {
-	b = append(b, '[')
-	for i := range v.Len() {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		var err error
-		if b, err = appendValue(b, v.Index(i)); err != nil {
-			return nil, err
-		}
-	}
-	return append(b, ']'), nil
-}
-
-func appendMap(b []byte, v reflect.Value) ([]byte, error) {
-	keys := v.MapKeys()
-	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, k.String())
-		b = append(b, ':')
-		var err error
-		if b, err = appendValue(b, v.MapIndex(k)); err != nil {
-			return nil, err
-		}
-	}
-	return append(b, '}'), nil
-}
-
-func appendString(b []byte, s string) []byte {
-	raw, _ := json.Marshal(s) // a string always marshals
-	return append(b, raw...)
 }
