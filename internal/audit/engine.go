@@ -212,28 +212,31 @@ type ListRequest struct {
 
 const defaultMaxResults = 25
 
-// page turns a list request into a store page for the listing named by scope.
-func (e *Engine) page(account, scope string, req ListRequest) (store.Page, error) {
+// listPage reads one page of a listing of the account's records: fetch reads
+// the items of store page p, key gives an item's sort key. scope names the
+// listing with its filters, so that a nextToken serves that listing only.
+func listPage[T any](ctx context.Context, e *Engine, account, scope string, req ListRequest,
+	fetch func(tx store.ReadTx, p store.Page) ([]T, bool, error), key func(T) string) (items []T, nextToken string, err error) {
 	p := store.Page{Limit: req.MaxResults}
 	if p.Limit <= 0 {
 		p.Limit = defaultMaxResults
 	}
+	scope = account + "/" + scope
 	if req.NextToken != "" {
-		after, err := e.tokens.Open(account+"/"+scope, req.NextToken)
-		if err != nil {
-			return store.Page{}, err
+		if p.After, err = e.tokens.Open(scope, req.NextToken); err != nil {
+			return nil, "", err
 		}
-		p.After = after
 	}
-	return p, nil
-}
-
-// nextToken returns the token of the page after lastKey, or "" at the end.
-func (e *Engine) nextToken(account, scope string, more bool, lastKey string) string {
-	if !more {
-		return ""
+	var more bool
+	err = e.store.View(ctx, account, func(tx store.ReadTx) error {
+		var err error
+		items, more, err = fetch(tx, p)
+		return err
+	})
+	if err != nil || !more || len(items) == 0 {
+		return items, "", err
 	}
-	return e.tokens.Seal(account+"/"+scope, lastKey)
+	return items, e.tokens.Seal(scope, key(items[len(items)-1])), nil
 }
 
 // notFound turns store.ErrNotFound into a ResourceNotFound error.

@@ -35,7 +35,7 @@ type ListFindingsRequest struct {
 }
 
 // ListAuditFindings lists findings of completed checks. By task they come by
-// check name, resource and reason code; by window newest first [I].
+// check name, then in the order they were found; by window newest first [I].
 func (e *Engine) ListAuditFindings(ctx context.Context, account string, req ListFindingsRequest) ([]iot.AuditFinding, string, error) {
 	f := store.AuditFindingFilter{TaskID: req.TaskID, CheckName: req.CheckName, Suppressed: req.Suppressed, Related: maxRelatedInFinding}
 	switch {
@@ -49,41 +49,41 @@ func (e *Engine) ListAuditFindings(ctx context.Context, account string, req List
 		}
 		f.From, f.To = *req.From, *req.To
 	}
-	if req.CheckName != "" {
-		if _, err := e.checks.lookup(req.CheckName); err != nil {
-			return nil, "", err
-		}
-	}
-	if req.Resource != nil {
-		if req.Resource.IsZero() {
-			return nil, "", iot.Errorf(iot.InvalidRequest, "resourceIdentifier must have a member.")
-		}
-		f.ResourceKey = req.Resource.Key()
+	var err error
+	if f.ResourceKey, err = e.filterKey(req.CheckName, req.Resource); err != nil {
+		return nil, "", err
 	}
 	suppressed := "any"
 	if req.Suppressed != nil {
 		suppressed = fmt.Sprint(*req.Suppressed)
 	}
 	scope := fmt.Sprintf("audit-findings/%s/%d/%d/%s/%s/%s", f.TaskID, f.From.UnixMilli(), f.To.UnixMilli(), f.CheckName, f.ResourceKey, suppressed)
-	p, err := e.page(account, scope, req.ListRequest)
-	if err != nil {
-		return nil, "", err
-	}
-	var findings []iot.AuditFinding
-	var more bool
-	err = e.store.View(ctx, account, func(tx store.ReadTx) error {
-		var err error
-		findings, more, err = tx.AuditFindings(ctx, f, p)
-		return err
-	})
-	if err != nil || len(findings) == 0 {
-		return findings, "", err
-	}
+	findings, next, err := listPage(ctx, e, account, scope, req.ListRequest,
+		func(tx store.ReadTx, p store.Page) ([]iot.AuditFinding, bool, error) {
+			return tx.AuditFindings(ctx, f, p)
+		},
+		func(last iot.AuditFinding) string { return store.AuditFindingKey(last, f.TaskID != "") })
 	for i := range findings {
 		dropRelated(&findings[i])
 	}
-	last := findings[len(findings)-1]
-	return findings, e.nextToken(account, scope, more, store.AuditFindingKey(last, f.TaskID != "")), nil
+	return findings, next, err
+}
+
+// filterKey validates the check name and resource a listing is narrowed to,
+// and returns the resource's key ("" for none).
+func (e *Engine) filterKey(checkName string, r *iot.ResourceIdentifier) (string, error) {
+	if checkName != "" {
+		if _, err := e.checks.lookup(checkName); err != nil {
+			return "", err
+		}
+	}
+	if r == nil {
+		return "", nil
+	}
+	if r.IsZero() {
+		return "", iot.Errorf(iot.InvalidRequest, "resourceIdentifier must have a member.")
+	}
+	return r.Key(), nil
 }
 
 func dropRelated(f *iot.AuditFinding) {
@@ -108,26 +108,18 @@ func (e *Engine) DescribeAuditFinding(ctx context.Context, account, findingID st
 // ListRelatedResourcesForAuditFinding pages through every related resource of
 // a finding.
 func (e *Engine) ListRelatedResourcesForAuditFinding(ctx context.Context, account, findingID string, req ListRequest) ([]iot.AuditResource, string, error) {
-	scope := "audit-related/" + findingID
-	p, err := e.page(account, scope, req)
-	if err != nil {
-		return nil, "", err
-	}
-	var related []iot.AuditResource
-	var more bool
-	err = e.store.View(ctx, account, func(tx store.ReadTx) error {
-		var err error
-		related, more, err = tx.AuditFindingRelated(ctx, findingID, p)
-		return notFound(err, "No audit finding with id %s.", findingID)
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	last := -1 // the index of the last resource of the previous page
-	if p.After != "" {
-		if last, err = strconv.Atoi(p.After); err != nil {
-			return nil, "", err
-		}
-	}
-	return related, e.nextToken(account, scope, more, strconv.Itoa(last+len(related))), nil
+	last := -1 // the index of the page's last resource: its sort key
+	return listPage(ctx, e, account, "audit-related/"+findingID, req,
+		func(tx store.ReadTx, p store.Page) ([]iot.AuditResource, bool, error) {
+			if p.After != "" {
+				var err error
+				if last, err = strconv.Atoi(p.After); err != nil {
+					return nil, false, err
+				}
+			}
+			related, more, err := tx.AuditFindingRelated(ctx, findingID, p)
+			last += len(related)
+			return related, more, notFound(err, "No audit finding with id %s.", findingID)
+		},
+		func(iot.AuditResource) string { return strconv.Itoa(last) })
 }

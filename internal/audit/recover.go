@@ -51,7 +51,7 @@ func (e *Engine) resumeTask(ctx context.Context, account, taskID string) error {
 		task.Resumes++
 		if task.Resumes > maxResumes {
 			msg := fmt.Sprintf("The audit was interrupted %d times before this check finished.", task.Resumes)
-			if err := failUnfinished(ctx, tx, taskID, msg); err != nil {
+			if err := endUnfinished(ctx, tx, taskID, iot.CheckFailed, msg); err != nil {
 				return err
 			}
 			task.Status, task.EndTime = iot.AuditTaskFailed, e.clock.Now()

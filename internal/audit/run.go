@@ -133,7 +133,7 @@ func (e *Engine) complete(ctx context.Context, account, taskID string, evalErr e
 		if evalErr != nil {
 			message = evalErr.Error()
 		}
-		if err := failUnfinished(ctx, tx, taskID, message); err != nil {
+		if err := endUnfinished(ctx, tx, taskID, iot.CheckFailed, message); err != nil {
 			return err
 		}
 		task.Status, task.EndTime = iot.AuditTaskCompleted, e.clock.Now()
@@ -146,9 +146,9 @@ func (e *Engine) complete(ctx context.Context, account, taskID string, evalErr e
 	return changed, err
 }
 
-// failUnfinished makes every unfinished check of a task FAILED with message,
-// discarding its findings.
-func failUnfinished(ctx context.Context, tx store.Tx, taskID, message string) error {
+// endUnfinished ends every unfinished check of a task in status, with
+// message, discarding its findings.
+func endUnfinished(ctx context.Context, tx store.Tx, taskID string, status iot.AuditCheckRunStatus, message string) error {
 	results, err := tx.AuditCheckResults(ctx, taskID)
 	if err != nil {
 		return err
@@ -160,7 +160,7 @@ func failUnfinished(ctx context.Context, tx store.Tx, taskID, message string) er
 		if err := tx.DeleteAuditFindings(ctx, taskID, r.CheckName); err != nil {
 			return err
 		}
-		r.Status, r.Message = iot.CheckFailed, truncate(message)
+		r.Status, r.Message = status, truncate(message)
 		if err := tx.PutAuditCheckResult(ctx, taskID, r); err != nil {
 			return err
 		}

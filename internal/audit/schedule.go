@@ -214,26 +214,16 @@ func (e *Engine) deleteScheduledAudit(ctx context.Context, tx store.Tx, account,
 
 // ListScheduledAudits lists scheduled audits by name.
 func (e *Engine) ListScheduledAudits(ctx context.Context, account string, req ListRequest) ([]ScheduledAudit, string, error) {
-	const scope = "scheduled-audits"
-	p, err := e.page(account, scope, req)
-	if err != nil {
-		return nil, "", err
-	}
-	var audits []iot.ScheduledAudit
-	var more bool
-	err = e.store.View(ctx, account, func(tx store.ReadTx) error {
-		var err error
-		audits, more, err = tx.ScheduledAudits(ctx, p)
-		return err
-	})
-	if err != nil || len(audits) == 0 {
-		return nil, "", err
-	}
+	audits, next, err := listPage(ctx, e, account, "scheduled-audits", req,
+		func(tx store.ReadTx, p store.Page) ([]iot.ScheduledAudit, bool, error) {
+			return tx.ScheduledAudits(ctx, p)
+		},
+		func(a iot.ScheduledAudit) string { return a.Name })
 	out := make([]ScheduledAudit, len(audits))
 	for i, a := range audits {
 		out[i] = ScheduledAudit{ScheduledAudit: a, ARN: e.scheduledAuditARN(account, a.Name)}
 	}
-	return out, e.nextToken(account, scope, more, audits[len(audits)-1].Name), nil
+	return out, next, err
 }
 
 // allScheduledAudits returns every scheduled audit of the account (at most

@@ -193,31 +193,14 @@ type ListSuppressionsRequest struct {
 // expiration date.
 func (e *Engine) ListAuditSuppressions(ctx context.Context, account string, req ListSuppressionsRequest) ([]iot.AuditSuppression, string, error) {
 	f := store.AuditSuppressionFilter{CheckName: req.CheckName, Descending: req.Descending}
-	if req.CheckName != "" {
-		if _, err := e.checks.lookup(req.CheckName); err != nil {
-			return nil, "", err
-		}
-	}
-	if req.Resource != nil {
-		if req.Resource.IsZero() {
-			return nil, "", iot.Errorf(iot.InvalidRequest, "resourceIdentifier must have a member.")
-		}
-		f.ResourceKey = req.Resource.Key()
-	}
-	scope := fmt.Sprintf("audit-suppressions/%s/%s/%t", f.CheckName, f.ResourceKey, f.Descending)
-	p, err := e.page(account, scope, req.ListRequest)
-	if err != nil {
+	var err error
+	if f.ResourceKey, err = e.filterKey(req.CheckName, req.Resource); err != nil {
 		return nil, "", err
 	}
-	var list []iot.AuditSuppression
-	var more bool
-	err = e.store.View(ctx, account, func(tx store.ReadTx) error {
-		var err error
-		list, more, err = tx.AuditSuppressions(ctx, f, p)
-		return err
-	})
-	if err != nil || len(list) == 0 {
-		return list, "", err
-	}
-	return list, e.nextToken(account, scope, more, store.AuditSuppressionKey(list[len(list)-1])), nil
+	scope := fmt.Sprintf("audit-suppressions/%s/%s/%t", f.CheckName, f.ResourceKey, f.Descending)
+	return listPage(ctx, e, account, scope, req.ListRequest,
+		func(tx store.ReadTx, p store.Page) ([]iot.AuditSuppression, bool, error) {
+			return tx.AuditSuppressions(ctx, f, p)
+		},
+		store.AuditSuppressionKey)
 }

@@ -176,21 +176,12 @@ func (e *Engine) ListAuditTasks(ctx context.Context, account string, req ListTas
 		return nil, "", err
 	}
 	scope := fmt.Sprintf("audit-tasks/%d/%d/%s/%s", req.From.UnixMilli(), req.To.UnixMilli(), req.Type, req.Status)
-	p, err := e.page(account, scope, req.ListRequest)
-	if err != nil {
-		return nil, "", err
-	}
-	var tasks []iot.AuditTask
-	var more bool
-	err = e.store.View(ctx, account, func(tx store.ReadTx) error {
-		var err error
-		tasks, more, err = tx.AuditTasks(ctx, store.AuditTaskFilter{From: req.From, To: req.To, Type: req.Type, Status: req.Status}, p)
-		return err
-	})
-	if err != nil || len(tasks) == 0 {
-		return tasks, "", err
-	}
-	return tasks, e.nextToken(account, scope, more, store.AuditTaskKey(tasks[len(tasks)-1])), nil
+	filter := store.AuditTaskFilter{From: req.From, To: req.To, Type: req.Type, Status: req.Status}
+	return listPage(ctx, e, account, scope, req.ListRequest,
+		func(tx store.ReadTx, p store.Page) ([]iot.AuditTask, bool, error) {
+			return tx.AuditTasks(ctx, filter, p)
+		},
+		store.AuditTaskKey)
 }
 
 // validateWindow refuses a window that ends before it starts or starts before the
@@ -217,21 +208,8 @@ func (e *Engine) CancelAuditTask(ctx context.Context, account, taskID string) er
 		if task.Status != iot.AuditTaskInProgress {
 			return iot.Errorf(iot.InvalidRequest, "Audit task %s is %s; only a task IN_PROGRESS can be canceled.", taskID, task.Status)
 		}
-		results, err := tx.AuditCheckResults(ctx, taskID)
-		if err != nil {
+		if err := endUnfinished(ctx, tx, taskID, iot.CheckCanceled, ""); err != nil {
 			return err
-		}
-		for _, r := range results {
-			if r.Status.Finished() {
-				continue
-			}
-			if err := tx.DeleteAuditFindings(ctx, taskID, r.CheckName); err != nil {
-				return err
-			}
-			r.Status = iot.CheckCanceled
-			if err := tx.PutAuditCheckResult(ctx, taskID, r); err != nil {
-				return err
-			}
 		}
 		task.Status, task.EndTime = iot.AuditTaskCanceled, e.clock.Now()
 		return tx.PutAuditTask(ctx, task)
