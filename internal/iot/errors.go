@@ -28,9 +28,12 @@ const (
 	TaskAlreadyExists           Kind = "TaskAlreadyExists"
 	ConflictingResourceUpdate   Kind = "ConflictingResourceUpdate"
 	ResourceRegistrationFailure Kind = "ResourceRegistrationFailure"
-	Unauthorized                Kind = "Unauthorized"
-	NotImplemented              Kind = "NotImplemented"
-	Internal                    Kind = "Internal"
+	// NotConfigured is a read of settings that were never set
+	// (GetV2LoggingOptions before SetV2LoggingOptions).
+	NotConfigured  Kind = "NotConfigured"
+	Unauthorized   Kind = "Unauthorized"
+	NotImplemented Kind = "NotImplemented"
+	Internal       Kind = "Internal"
 )
 
 // Error implements error so that errors.Is(err, iot.NotFound) matches any *Error of

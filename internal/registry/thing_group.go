@@ -183,7 +183,12 @@ func (r *Registry) DeleteThingGroup(ctx context.Context, account, name string, e
 		if err := tx.DeleteThingGroup(ctx, name); err != nil {
 			return err
 		}
-		return tx.DeleteTags(ctx, r.thingGroupARN(account, name))
+		// The group's policy attachments and tags go with it.
+		arn := r.thingGroupARN(account, name)
+		if err := tx.DetachTarget(ctx, arn); err != nil {
+			return err
+		}
+		return tx.DeleteTags(ctx, arn)
 	})
 }
 

@@ -38,7 +38,8 @@ var exceptions = map[iot.Kind]func(e *iot.Error) awsjson.APIError{
 	iot.ResourceRegistrationFailure: func(e *iot.Error) awsjson.APIError {
 		return &iotapi.ResourceRegistrationFailureException{Message: &e.Message}
 	},
-	iot.Unauthorized: func(e *iot.Error) awsjson.APIError { return &iotapi.UnauthorizedException{Message: &e.Message} },
+	iot.Unauthorized:  func(e *iot.Error) awsjson.APIError { return &iotapi.UnauthorizedException{Message: &e.Message} },
+	iot.NotConfigured: func(e *iot.Error) awsjson.APIError { return &iotapi.NotConfiguredException{Message: &e.Message} },
 	iot.NotImplemented: func(e *iot.Error) awsjson.APIError {
 		return &awsjson.Error{Code: "NotImplementedException", Status: http.StatusNotImplemented, Message: e.Message}
 	},

@@ -11,15 +11,6 @@ import (
 
 // Logging options (v1 and v2) and v2 logging levels.
 
-func init() {
-	// NotConfigured joins THE table of errors.go here until the table lists it.
-	if _, listed := exceptions[iot.NotConfigured]; !listed {
-		exceptions[iot.NotConfigured] = func(e *iot.Error) awsjson.APIError {
-			return &iotapi.NotConfiguredException{Message: &e.Message}
-		}
-	}
-}
-
 // wireLogTarget returns the wire form of a log target.
 func wireLogTarget(t iot.LogTarget) *iotapi.LogTarget {
 	return &iotapi.LogTarget{TargetType: iotapi.LogTargetType(t.Type), TargetName: policyOpt(t.Name)}
