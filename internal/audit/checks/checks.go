@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/iotdefender/iotdefender/internal/audit/check"
 	"github.com/iotdefender/iotdefender/internal/iot"
@@ -70,7 +71,11 @@ func message(sentences ...string) string {
 	}
 	m := strings.Join(kept, " ")
 	if len(m) > maxMessage {
-		m = m[:maxMessage-3] + "..."
+		cut := maxMessage - len("...")
+		for cut > 0 && !utf8.RuneStart(m[cut]) {
+			cut-- // never split a character
+		}
+		m = m[:cut] + "..."
 	}
 	return m
 }

@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -230,5 +232,9 @@ func TestMessageIsCut(t *testing.T) {
 	}
 	if got := message("a.", "", "b."); got != "a. b." {
 		t.Errorf("message = %q", got)
+	}
+	accented := message(strings.Repeat("é", 1500))
+	if !utf8.ValidString(accented) || len(accented) > maxMessage {
+		t.Errorf("a cut message of %d bytes, valid UTF-8: %t", len(accented), utf8.ValidString(accented))
 	}
 }
