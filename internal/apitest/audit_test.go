@@ -427,6 +427,7 @@ func TestAuditTasks(t *testing.T) {
 		}
 		return nil
 	})
+	time.Sleep(2 * time.Millisecond) // start times in distinct milliseconds order the listing below
 	running := startAudit(t, c, fakeCertCheck)
 	if _, err := c.CancelAuditTask(ctx(t), &awsiot.CancelAuditTaskInput{TaskId: aws.String(running)}); err != nil {
 		t.Fatal(err)
@@ -434,6 +435,7 @@ func TestAuditTasks(t *testing.T) {
 	if d := waitAudit(t, c, running); d.TaskStatus != types.AuditTaskStatusCanceled || aws.ToInt32(d.TaskStatistics.CanceledChecks) != 1 {
 		t.Errorf("canceled task %s %+v", d.TaskStatus, d.TaskStatistics)
 	}
+	time.Sleep(2 * time.Millisecond)
 
 	// Ten running on-demand audits at most.
 	for range 10 {
