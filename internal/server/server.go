@@ -59,6 +59,12 @@ type Server struct {
 	log        *slog.Logger
 }
 
+// signingAliases are the other service names AWS IoT accepts in a SigV4
+// credential scope: older versions of its API model name the signing service
+// "execute-api", and clients built from them (the aws CLI v2 that Debian 12
+// ships, 2.9) still sign that way.
+var signingAliases = []string{"execute-api"}
+
 // New builds the server and starts the background refresh of its key cache,
 // which stops when ctx ends.
 func New(ctx context.Context, cfg Config) (*Server, error) {
@@ -75,7 +81,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		ops:        cfg.Operations,
 		router:     awsjson.NewRouter(iotapi.Routes),
 		extensions: map[string]*Extension{},
-		verifier:   &sigv4.Verifier{Region: cfg.Region, Service: "iot", Clock: cfg.Clock, Lookup: keys.lookup},
+		verifier:   &sigv4.Verifier{Region: cfg.Region, Service: "iot", Aliases: signingAliases, Clock: cfg.Clock, Lookup: keys.lookup},
 		keys:       keys,
 		ids:        cfg.IDs,
 		log:        cfg.Log,

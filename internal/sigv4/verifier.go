@@ -24,6 +24,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -48,6 +49,9 @@ type KeyLookup func(accessKeyID string) (creds Credentials, ok bool)
 type Verifier struct {
 	Region  string
 	Service string
+	// Aliases are other service names a credential scope may carry and
+	// still be accepted, as the real service accepts them.
+	Aliases []string
 	Clock   clock.Clock   // the real clock when nil
 	Lookup  KeyLookup     // every key is unknown when nil
 	MaxSkew time.Duration // DefaultMaxSkew when zero
@@ -157,7 +161,7 @@ func (v *Verifier) checkScope(a auth) *Error {
 		return invalid("Credential should be scoped with a valid terminator: '%s', not '%s'.", scopeTerminator, a.terminator)
 	case a.region != v.Region:
 		return invalid("Credential should be scoped to a valid region, not '%s'.", a.region)
-	case a.service != v.Service:
+	case a.service != v.Service && !slices.Contains(v.Aliases, a.service):
 		return invalid("Credential should be scoped to correct service: '%s'.", v.Service)
 	case a.scopeDate != a.amzDate[:8]:
 		return invalid("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
