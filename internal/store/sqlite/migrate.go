@@ -32,10 +32,22 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`); err != nil {
 		return err
 	}
-	var current int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	applied := map[int]bool{}
+	rows, err := tx.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
 		return err
 	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	// Every migration not yet applied is applied, in order: a database made by a
+	// build that had a later migration but not an earlier one still gets both.
 	for _, f := range files {
 		base := strings.TrimPrefix(f, "migrations/")
 		num, _, ok := strings.Cut(base, "_")
@@ -43,7 +55,7 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		if !ok || err != nil {
 			return fmt.Errorf("sqlite: migration %s: name must start with a number", base)
 		}
-		if version <= current {
+		if applied[version] {
 			continue
 		}
 		body, err := migrations.ReadFile(f)
