@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsiot "github.com/aws/aws-sdk-go-v2/service/iot"
+	"github.com/aws/aws-sdk-go-v2/service/iot/types"
 )
 
 // Deleting a thing group takes its policy attachments with it, so the policy can
@@ -35,5 +36,39 @@ func TestDeleteThingGroupDetachesItsPolicies(t *testing.T) {
 	}
 	if _, err := e.Client.DeletePolicy(c, &awsiot.DeletePolicyInput{PolicyName: aws.String("p")}); err != nil {
 		t.Errorf("DeletePolicy after its only target was deleted: %v", err)
+	}
+}
+
+// A scheduled audit is taggable by its ARN, with the tags given at creation.
+func TestScheduledAuditTags(t *testing.T) {
+	e := newEnv(t)
+	c := ctx(t)
+	if _, err := e.Client.UpdateAccountAuditConfiguration(c, &awsiot.UpdateAccountAuditConfigurationInput{
+		RoleArn:                  aws.String("arn:aws:iam::123456789012:role/audit"),
+		AuditCheckConfigurations: map[string]types.AuditCheckConfiguration{"LOGGING_DISABLED_CHECK": {Enabled: true}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	created, err := e.Client.CreateScheduledAudit(c, &awsiot.CreateScheduledAuditInput{
+		ScheduledAuditName: aws.String("daily"), Frequency: types.AuditFrequencyDaily,
+		TargetCheckNames: []string{"LOGGING_DISABLED_CHECK"},
+		Tags:             []types.Tag{{Key: aws.String("team"), Value: aws.String("ops")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Client.TagResource(c, &awsiot.TagResourceInput{ResourceArn: created.ScheduledAuditArn, Tags: []types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := e.Client.ListTagsForResource(c, &awsiot.ListTagsForResourceInput{ResourceArn: created.ScheduledAuditArn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tag := range tags.Tags {
+		got[*tag.Key] = *tag.Value
+	}
+	if got["team"] != "ops" || got["env"] != "prod" || len(got) != 2 {
+		t.Errorf("tags = %v, want team=ops and env=prod", got)
 	}
 }
