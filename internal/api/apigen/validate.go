@@ -178,7 +178,9 @@ func (g *gen) genChecks(mem *Member, val, path string, depth int) {
 		keyNeeds, valNeeds := g.needsValidation(s.Key.Shape), g.needsValidation(s.Value.Shape)
 		if keyNeeds || valNeeds {
 			k, e, p := "k"+strconv.Itoa(depth), "e"+strconv.Itoa(depth), "p"+strconv.Itoa(depth)
-			g.p("for %s, %s := range %s {\n%s := awsjson.JoinPath(%s, %s)\n_ = %s\n", k, e, val, p, path, k, e)
+			// Sorted keys: the violations of a map are reported in the same
+			// order every time.
+			g.p("for _, %s := range awsjson.SortedKeys(%s) {\n%s := %s[%s]\n%s := awsjson.JoinPath(%s, %s)\n_ = %s\n", k, val, e, val, k, p, path, k, e)
 			if keyNeeds {
 				g.genChecks(s.Key, k, p, depth+1)
 			}

@@ -1,7 +1,10 @@
 package awsjson
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -116,4 +119,10 @@ func JoinPath(path, member string) string {
 // "tags.1.member".
 func ElemPath(path string, i int) string {
 	return path + "." + strconv.Itoa(i+1) + ".member"
+}
+
+// SortedKeys returns the keys of m in order, so that the violations found in a
+// map are reported in the same order for the same request.
+func SortedKeys[M ~map[K]V, K cmp.Ordered, V any](m M) []K {
+	return slices.Sorted(maps.Keys(m))
 }

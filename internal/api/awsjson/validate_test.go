@@ -67,3 +67,17 @@ func TestPaths(t *testing.T) {
 		}
 	}
 }
+
+func TestSortedKeys(t *testing.T) {
+	type name string
+	m := map[name]int{"c": 3, "a": 1, "b": 2, "": 0}
+	for range 20 { // map iteration order changes from one range to the next
+		got := SortedKeys(m)
+		if len(got) != 4 || got[0] != "" || got[1] != "a" || got[2] != "b" || got[3] != "c" {
+			t.Fatalf("SortedKeys = %q, want [\"\" a b c]", got)
+		}
+	}
+	if got := SortedKeys(map[string]bool(nil)); len(got) != 0 {
+		t.Errorf("SortedKeys(nil) = %q", got)
+	}
+}

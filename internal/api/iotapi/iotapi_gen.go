@@ -20609,7 +20609,8 @@ func validateCancelJobExecutionRequest(v *awsjson.Validator, path string, x *Can
 		v.Pattern(awsjson.JoinPath(path, "jobId"), string(*x.JobId), pattern5)
 	}
 	if x.StatusDetails != nil {
-		for k0, e0 := range x.StatusDetails {
+		for _, k0 := range awsjson.SortedKeys(x.StatusDetails) {
+			e0 := x.StatusDetails[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "statusDetails"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 1, 128, true, true)
@@ -20772,7 +20773,8 @@ func validateCreateAuthorizerRequest(v *awsjson.Validator, path string, x *Creat
 		v.Pattern(awsjson.JoinPath(path, "tokenKeyName"), string(*x.TokenKeyName), pattern5)
 	}
 	if x.TokenSigningPublicKeys != nil {
-		for k0, e0 := range x.TokenSigningPublicKeys {
+		for _, k0 := range awsjson.SortedKeys(x.TokenSigningPublicKeys) {
+			e0 := x.TokenSigningPublicKeys[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "tokenSigningPublicKeys"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 1, 128, true, true)
@@ -21281,7 +21283,8 @@ func validateAttributePayload(v *awsjson.Validator, path string, x *AttributePay
 		return
 	}
 	if x.Attributes != nil {
-		for k0, e0 := range x.Attributes {
+		for _, k0 := range awsjson.SortedKeys(x.Attributes) {
+			e0 := x.Attributes[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "attributes"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 0, 128, false, true)
@@ -21381,7 +21384,8 @@ func validateCreateJobRequest(v *awsjson.Validator, path string, x *CreateJobReq
 		v.StringLength(awsjson.JoinPath(path, "document"), string(*x.Document), 0, 32768, false, true)
 	}
 	if x.DocumentParameters != nil {
-		for k0, e0 := range x.DocumentParameters {
+		for _, k0 := range awsjson.SortedKeys(x.DocumentParameters) {
+			e0 := x.DocumentParameters[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "documentParameters"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 1, 128, true, true)
@@ -21792,7 +21796,8 @@ func validateCreateOTAUpdateRequest(v *awsjson.Validator, path string, x *Create
 		return
 	}
 	if x.AdditionalParameters != nil {
-		for k0, e0 := range x.AdditionalParameters {
+		for _, k0 := range awsjson.SortedKeys(x.AdditionalParameters) {
+			e0 := x.AdditionalParameters[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "additionalParameters"), k0)
 			_ = e0
 			v.StringLength(p0, string(e0), 0, 4096, true, true)
@@ -21941,7 +21946,8 @@ func validateOTAUpdateFile(v *awsjson.Validator, path string, x *OTAUpdateFile) 
 		return
 	}
 	if x.Attributes != nil {
-		for k0, e0 := range x.Attributes {
+		for _, k0 := range awsjson.SortedKeys(x.Attributes) {
+			e0 := x.Attributes[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "attributes"), k0)
 			_ = e0
 			v.StringLength(p0, string(e0), 0, 4096, true, true)
@@ -22040,7 +22046,8 @@ func validateCreatePackageRequest(v *awsjson.Validator, path string, x *CreatePa
 	}
 	if x.Tags != nil {
 		v.Length(awsjson.JoinPath(path, "tags"), len(x.Tags), len(x.Tags), 1, 50, true, true)
-		for k0, e0 := range x.Tags {
+		for _, k0 := range awsjson.SortedKeys(x.Tags) {
+			e0 := x.Tags[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "tags"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 1, 128, true, true)
@@ -22058,7 +22065,8 @@ func validateCreatePackageVersionRequest(v *awsjson.Validator, path string, x *C
 		validatePackageVersionArtifact(v, awsjson.JoinPath(path, "artifact"), x.Artifact)
 	}
 	if x.Attributes != nil {
-		for k0, e0 := range x.Attributes {
+		for _, k0 := range awsjson.SortedKeys(x.Attributes) {
+			e0 := x.Attributes[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "attributes"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 1, 0, true, false)
@@ -22086,7 +22094,8 @@ func validateCreatePackageVersionRequest(v *awsjson.Validator, path string, x *C
 	}
 	if x.Tags != nil {
 		v.Length(awsjson.JoinPath(path, "tags"), len(x.Tags), len(x.Tags), 1, 50, true, true)
-		for k0, e0 := range x.Tags {
+		for _, k0 := range awsjson.SortedKeys(x.Tags) {
+			e0 := x.Tags[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "tags"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 1, 128, true, true)
@@ -22306,7 +22315,8 @@ func validateCreateSecurityProfileRequest(v *awsjson.Validator, path string, x *
 		}
 	}
 	if x.AlertTargets != nil {
-		for k0, e0 := range x.AlertTargets {
+		for _, k0 := range awsjson.SortedKeys(x.AlertTargets) {
+			e0 := x.AlertTargets[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "alertTargets"), k0)
 			_ = e0
 			v.Enum(p0, string(k0), enumAlertTargetTypeValues)
@@ -25765,7 +25775,8 @@ func validateRegisterThingRequest(v *awsjson.Validator, path string, x *Register
 		return
 	}
 	if x.Parameters != nil {
-		for k0, e0 := range x.Parameters {
+		for _, k0 := range awsjson.SortedKeys(x.Parameters) {
+			e0 := x.Parameters[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "parameters"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 0, 2048, true, true)
@@ -25980,7 +25991,8 @@ func validateStartAuditMitigationActionsTaskRequest(v *awsjson.Validator, path s
 	if x.AuditCheckToActionsMapping == nil {
 		v.Missing(awsjson.JoinPath(path, "auditCheckToActionsMapping"))
 	} else {
-		for k0, e0 := range x.AuditCheckToActionsMapping {
+		for _, k0 := range awsjson.SortedKeys(x.AuditCheckToActionsMapping) {
+			e0 := x.AuditCheckToActionsMapping[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "auditCheckToActionsMapping"), k0)
 			_ = e0
 			v.Length(p0, e0, len(e0), 1, 5, true, true)
@@ -26015,7 +26027,8 @@ func validateAuditMitigationActionsTaskTarget(v *awsjson.Validator, path string,
 		return
 	}
 	if x.AuditCheckToReasonCodeFilter != nil {
-		for k0, e0 := range x.AuditCheckToReasonCodeFilter {
+		for _, k0 := range awsjson.SortedKeys(x.AuditCheckToReasonCodeFilter) {
+			e0 := x.AuditCheckToReasonCodeFilter[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "auditCheckToReasonCodeFilter"), k0)
 			_ = e0
 			v.Length(p0, e0, len(e0), 1, 25, true, true)
@@ -26252,7 +26265,8 @@ func validateHttpContext(v *awsjson.Validator, path string, x *HttpContext) {
 		return
 	}
 	if x.Headers != nil {
-		for k0, e0 := range x.Headers {
+		for _, k0 := range awsjson.SortedKeys(x.Headers) {
+			e0 := x.Headers[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "headers"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 1, 8192, true, true)
@@ -26339,14 +26353,16 @@ func validateUpdateAccountAuditConfigurationRequest(v *awsjson.Validator, path s
 		return
 	}
 	if x.AuditCheckConfigurations != nil {
-		for k0, e0 := range x.AuditCheckConfigurations {
+		for _, k0 := range awsjson.SortedKeys(x.AuditCheckConfigurations) {
+			e0 := x.AuditCheckConfigurations[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "auditCheckConfigurations"), k0)
 			_ = e0
 			validateAuditCheckConfiguration(v, p0, &e0)
 		}
 	}
 	if x.AuditNotificationTargetConfigurations != nil {
-		for k0, e0 := range x.AuditNotificationTargetConfigurations {
+		for _, k0 := range awsjson.SortedKeys(x.AuditNotificationTargetConfigurations) {
+			e0 := x.AuditNotificationTargetConfigurations[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "auditNotificationTargetConfigurations"), k0)
 			_ = e0
 			v.Enum(p0, string(k0), enumAuditNotificationTypeValues)
@@ -26363,7 +26379,8 @@ func validateAuditCheckConfiguration(v *awsjson.Validator, path string, x *Audit
 		return
 	}
 	if x.Configuration != nil {
-		for k0, e0 := range x.Configuration {
+		for _, k0 := range awsjson.SortedKeys(x.Configuration) {
+			e0 := x.Configuration[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "configuration"), k0)
 			_ = e0
 			v.Enum(p0, string(k0), enumConfigNameValues)
@@ -26424,7 +26441,8 @@ func validateUpdateAuthorizerRequest(v *awsjson.Validator, path string, x *Updat
 		v.Pattern(awsjson.JoinPath(path, "tokenKeyName"), string(*x.TokenKeyName), pattern5)
 	}
 	if x.TokenSigningPublicKeys != nil {
-		for k0, e0 := range x.TokenSigningPublicKeys {
+		for _, k0 := range awsjson.SortedKeys(x.TokenSigningPublicKeys) {
+			e0 := x.TokenSigningPublicKeys[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "tokenSigningPublicKeys"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 1, 128, true, true)
@@ -26651,7 +26669,8 @@ func validateUpdateEventConfigurationsRequest(v *awsjson.Validator, path string,
 		return
 	}
 	if x.EventConfigurations != nil {
-		for k0, e0 := range x.EventConfigurations {
+		for _, k0 := range awsjson.SortedKeys(x.EventConfigurations) {
+			e0 := x.EventConfigurations[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "eventConfigurations"), k0)
 			_ = e0
 			v.Enum(p0, string(k0), enumEventTypeValues)
@@ -26909,7 +26928,8 @@ func validateUpdatePackageVersionRequest(v *awsjson.Validator, path string, x *U
 		validatePackageVersionArtifact(v, awsjson.JoinPath(path, "artifact"), x.Artifact)
 	}
 	if x.Attributes != nil {
-		for k0, e0 := range x.Attributes {
+		for _, k0 := range awsjson.SortedKeys(x.Attributes) {
+			e0 := x.Attributes[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "attributes"), k0)
 			_ = e0
 			v.StringLength(p0, string(k0), 1, 0, true, false)
@@ -27015,7 +27035,8 @@ func validateUpdateSecurityProfileRequest(v *awsjson.Validator, path string, x *
 		}
 	}
 	if x.AlertTargets != nil {
-		for k0, e0 := range x.AlertTargets {
+		for _, k0 := range awsjson.SortedKeys(x.AlertTargets) {
+			e0 := x.AlertTargets[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "alertTargets"), k0)
 			_ = e0
 			v.Enum(p0, string(k0), enumAlertTargetTypeValues)

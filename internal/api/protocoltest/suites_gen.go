@@ -2540,7 +2540,8 @@ func injsonenumsvalidateJsonEnumsInputOutput(v *awsjson.Validator, path string, 
 		}
 	}
 	if x.FooEnumMap != nil {
-		for k0, e0 := range x.FooEnumMap {
+		for _, k0 := range awsjson.SortedKeys(x.FooEnumMap) {
+			e0 := x.FooEnumMap[k0]
 			p0 := awsjson.JoinPath(awsjson.JoinPath(path, "fooEnumMap"), k0)
 			_ = e0
 			v.Enum(p0, string(e0), enumInJsonEnumsFooEnumValues)
