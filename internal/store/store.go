@@ -43,6 +43,7 @@ type ReadTx interface {
 	SettingsReader
 	AuditReader
 	AuditDataReader
+	MitigationReader
 }
 
 // Tx reads and writes one account's data inside a transaction.
@@ -54,6 +55,7 @@ type Tx interface {
 	SettingsWriter
 	AuditWriter
 	AuditDataWriter
+	MitigationWriter
 }
 
 // System manages accounts, access keys and installation settings.
