@@ -164,42 +164,7 @@ type UpdateCACertificateRequest struct {
 // UpdateCACertificate changes a CA certificate's status, auto-registration
 // status or registration config.
 func (r *Registry) UpdateCACertificate(ctx context.Context, account string, req UpdateCACertificateRequest) error {
-	id := strings.ToLower(req.ID)
-	if req.RegistrationConfig != nil {
-		if req.RemoveAutoRegistration {
-			return iot.Errorf(iot.InvalidRequest,
-				"removeAutoRegistration removes the registration config: it cannot come with a new registrationConfig.")
-		}
-		if err := checkRegistrationConfig(*req.RegistrationConfig); err != nil {
-			return err
-		}
-	}
-	return r.update(ctx, account, func(tx store.Tx) error {
-		ca, err := tx.CACertificate(ctx, id)
-		if err != nil {
-			return notFound(err, "CA certificate %s does not exist.", id)
-		}
-		was := ca
-		if req.Status != "" {
-			ca.Status = req.Status
-		}
-		if req.AutoRegistration != nil {
-			ca.AutoRegistration = *req.AutoRegistration
-		}
-		if req.RegistrationConfig != nil {
-			ca.RegistrationConfig = *req.RegistrationConfig
-		}
-		if req.RemoveAutoRegistration {
-			ca.RegistrationConfig = iot.RegistrationConfig{}
-		}
-		if ca.Status == was.Status && ca.AutoRegistration == was.AutoRegistration && ca.RegistrationConfig == was.RegistrationConfig {
-			return nil
-		}
-		ca.LastModifiedAt = r.certificateNow()
-		ca.CustomerVersion++
-		ca.GenerationID = r.ids.UUID()
-		return tx.UpdateCACertificate(ctx, ca)
-	})
+	return r.update(ctx, account, func(tx store.Tx) error { return r.UpdateCACertificateTx(ctx, tx, req) })
 }
 
 // DeleteCACertificate deletes an INACTIVE CA certificate and its tags. The

@@ -14,30 +14,7 @@ import (
 // through the transfer, and the statuses AWS IoT sets itself cannot be asked
 // for.
 func (r *Registry) UpdateCertificate(ctx context.Context, account, id string, status iot.CertificateStatus) error {
-	id = strings.ToLower(id)
-	if status == iot.CertificatePendingTransfer || status == iot.CertificatePendingActivation {
-		return iot.Errorf(iot.InvalidRequest,
-			"The status %s is set by AWS IoT only; a certificate can be set to ACTIVE, INACTIVE or REVOKED.", status)
-	}
-	return r.update(ctx, account, func(tx store.Tx) error {
-		c, err := tx.Certificate(ctx, id)
-		if err != nil {
-			return notFound(err, "Certificate %s does not exist.", id)
-		}
-		if c.Status == status {
-			return nil
-		}
-		switch c.Status {
-		case iot.CertificateRevoked:
-			return iot.Errorf(iot.CertificateState,
-				"Certificate %s is revoked: a revoked certificate cannot become %s.", id, status)
-		case iot.CertificatePendingTransfer:
-			return iot.Errorf(iot.CertificateState,
-				"Certificate %s is pending transfer: accept, reject or cancel the transfer before changing its status.", id)
-		}
-		c.Status = status
-		return tx.UpdateCertificate(ctx, r.certificateChanged(c))
-	})
+	return r.update(ctx, account, func(tx store.Tx) error { return r.UpdateCertificateTx(ctx, tx, id, status) })
 }
 
 // certificateChanged returns c as it is after a change made now: modification time,

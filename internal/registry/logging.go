@@ -40,20 +40,7 @@ func (r *Registry) GetLoggingOptions(ctx context.Context, account string) (iot.L
 // SetV2LoggingOptions replaces the v2 logging options. Logging needs a role to
 // write with unless all logs are disabled [inferred].
 func (r *Registry) SetV2LoggingOptions(ctx context.Context, account string, o iot.V2LoggingOptions) error {
-	if o.RoleARN == "" && !o.DisableAllLogs {
-		return iot.Errorf(iot.InvalidRequest, "A roleArn is required to enable logging; give one, or set disableAllLogs.")
-	}
-	if o.DefaultLogLevel == "" {
-		o.DefaultLogLevel = defaultLogLevel
-	}
-	seen := map[string]bool{}
-	for _, e := range o.EventConfigurations {
-		if seen[e.EventType] {
-			return iot.Errorf(iot.InvalidRequest, "The event type %s is configured more than once.", e.EventType)
-		}
-		seen[e.EventType] = true
-	}
-	return r.update(ctx, account, func(tx store.Tx) error { return tx.PutV2LoggingOptions(ctx, o) })
+	return r.update(ctx, account, func(tx store.Tx) error { return r.SetV2LoggingOptionsTx(ctx, tx, o) })
 }
 
 // GetV2LoggingOptions returns the v2 logging options; NotConfigured when they

@@ -50,30 +50,8 @@ func (r *Registry) CreatePolicyVersion(ctx context.Context, account, policy, doc
 		return iot.PolicyVersion{}, err
 	}
 	err = r.update(ctx, account, func(tx store.Tx) error {
-		p, err := tx.Policy(ctx, policy)
-		if err != nil {
-			return policyNotFound(err, policy)
-		}
-		versions, err := tx.PolicyVersions(ctx, policy)
-		if err != nil {
-			return err
-		}
-		if len(versions) >= iot.MaxPolicyVersions {
-			return iot.Errorf(iot.VersionsLimitExceeded,
-				"The policy %s already has the maximum of %d versions; delete one with DeletePolicyVersion before creating another.",
-				policy, iot.MaxPolicyVersions)
-		}
-		now := r.clock.Now()
-		v.VersionID, v.CreatedAt = p.LastVersionID+1, now
-		p.LastVersionID = v.VersionID
-		if setAsDefault {
-			r.makeDefault(&p, v.VersionID, now)
-			v.IsDefault = true
-		}
-		if err := tx.PutPolicyVersion(ctx, v); err != nil {
-			return err
-		}
-		return tx.PutPolicy(ctx, p)
+		v, err = r.addPolicyVersion(ctx, tx, v, setAsDefault)
+		return err
 	})
 	return v, err
 }

@@ -337,20 +337,7 @@ func (r *Registry) AddThingToThingGroup(ctx context.Context, account string, m T
 	if err != nil {
 		return err
 	}
-	return r.update(ctx, account, func(tx store.Tx) error {
-		g, err := tx.ThingGroup(ctx, groupName)
-		if err != nil {
-			return notFound(err, "Thing group %s does not exist.", groupName)
-		}
-		if err := thingExists(ctx, tx, thing); err != nil {
-			return err
-		}
-		current, err := allGroupsOf(ctx, tx, thing)
-		if err != nil {
-			return err
-		}
-		return r.addMembership(ctx, tx, g, thing, &current)
-	})
+	return r.update(ctx, account, func(tx store.Tx) error { return r.AddThingToThingGroupTx(ctx, tx, groupName, thing) })
 }
 
 // RemoveThingFromThingGroup takes a thing out of a group. Removing a thing that
