@@ -11,6 +11,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/iotdefender/iotdefender/internal/api/awsjson"
@@ -138,6 +140,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	if err := checkQuery(r.URL.RawQuery); err != nil {
+		return err
+	}
 	ctx := withAccount(r.Context(), cred.AccountID)
 	req := &awsjson.Request{HTTP: r, Body: body}
 	if ext != nil {
@@ -149,6 +154,32 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
 	}
 	req.Params = params
 	return route.Serve(ctx, s.ops, req, w)
+}
+
+// checkQuery refuses a query string that does not parse. url.Values drops such
+// a parameter without a word, and the operation would run as if it had not been
+// sent: a listing unfiltered, a delete without its expected version.
+func checkQuery(raw string) error {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if strings.Contains(pair, ";") {
+			return invalidQuery("The query string must separate its parameters with '&', not ';'.")
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(key)
+		if err != nil {
+			return invalidQuery("The name of a query string parameter is not URL-encoded correctly: " + err.Error() + ".")
+		}
+		if _, err := url.QueryUnescape(value); err != nil {
+			return invalidQuery("The value of the query string parameter '" + name + "' is not URL-encoded correctly: " + err.Error() + ".")
+		}
+	}
+	return nil
+}
+
+func invalidQuery(message string) error {
+	return &awsjson.Error{Code: "InvalidRequestException", Status: http.StatusBadRequest, Message: message}
 }
 
 // readBody reads the whole body, refusing one over limit bytes before reading it
