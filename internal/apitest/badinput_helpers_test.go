@@ -404,3 +404,13 @@ func badinputJSONString(s string) string {
 	}
 	return string(b)
 }
+
+// badinputSignUnsigned signs req without a hash of its body
+// (X-Amz-Content-Sha256: UNSIGNED-PAYLOAD), for bodies too large to hash.
+func badinputSignUnsigned(t *testing.T, req *http.Request) {
+	t.Helper()
+	creds := aws.Credentials{AccessKeyID: firstKeyID, SecretAccessKey: firstSecret}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, "UNSIGNED-PAYLOAD", "iot", region, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}

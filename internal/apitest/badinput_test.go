@@ -1,10 +1,16 @@
 package apitest
 
 import (
+	"crypto/sha256"
+	"io"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/iotdefender/iotdefender/internal/server"
 )
 
 // Bad input of every kind, sent raw so that no client-side validation stands
@@ -263,5 +269,189 @@ func badinputValidationCases(seed badinputSeed) []badinputCase {
 			message: "The query string must separate its parameters with '&', not ';'."},
 		{name: "path label integer not a number", req: get("/provisioning-templates/badinput-template/versions/abc"),
 			message: "Value 'abc' at 'versionId' failed to satisfy constraint: Member must be an integer"},
+	}
+}
+
+// Requests that reach no operation iotdefender serves: an AWS-shaped error
+// all the same, and nothing changed.
+func TestBadInputNoOperation(t *testing.T) {
+	e := newEnv(t)
+	badinputSetUp(t, e.Client)
+	before := badinputSnapshot(t, e.Client)
+	groupARN := "arn:aws:iot:" + region + ":" + firstAccount + ":thinggroup/" + badinputGroup
+
+	tests := []struct {
+		name    string
+		req     badinputRequest
+		status  int
+		code    string
+		message string
+	}{
+		{"unknown path", badinputRequest{method: "GET", path: "/no-such-resource"},
+			404, "UnknownOperationException", "No operation matches GET /no-such-resource."},
+		{"method the path does not have", badinputRequest{method: "PATCH", path: "/policies/" + badinputPolicy, body: `{}`},
+			404, "UnknownOperationException", "No operation matches PATCH /policies/" + badinputPolicy + "."},
+		{"empty path label", badinputRequest{method: "POST", path: "/things/", body: `{}`},
+			404, "UnknownOperationException", "No operation matches POST /things/."},
+		{"empty label inside the path", badinputRequest{method: "PUT", path: "/things//principals"},
+			404, "UnknownOperationException", "No operation matches PUT /things//principals."},
+		{"unknown path of the extension API", badinputRequest{method: "GET", path: "/_iotdefender/no-such-extension"},
+			404, "UnknownOperationException", "No operation matches GET /_iotdefender/no-such-extension."},
+		{"unimplemented read", badinputRequest{method: "GET", path: "/jobs"},
+			501, "NotImplementedException", "iotdefender does not implement the operation ListJobs."},
+		{"unimplemented write", badinputRequest{method: "POST", path: "/billing-groups/badinput-billing", body: `{}`},
+			501, "NotImplementedException", "iotdefender does not implement the operation CreateBillingGroup."},
+		{"unimplemented write on a registry resource", badinputRequest{method: "PUT", path: "/jobs/badinput-job",
+			body: `{"targets":["` + groupARN + `"],"document":"{}"}`},
+			501, "NotImplementedException", "iotdefender does not implement the operation CreateJob."},
+		{"unimplemented operation with bad input is refused for the input first", badinputRequest{method: "POST", path: "/billing-groups/bad%20name", body: `{}`},
+			badinputModelStatus(t, "InvalidRequestException"), "InvalidRequestException",
+			badinputOne(badinputPattern("bad name", "billingGroupName", "[a-zA-Z0-9:_-]+"))},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			badinputWantError(t, e.badinputDo(t, tc.req), tc.status, tc.code, tc.message)
+			if diff := cmp.Diff(before, badinputSnapshot(t, e.Client)); diff != "" {
+				t.Errorf("the account changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+}
+
+// Bodies over server.MaxAPIBody are refused with 413 before they are read:
+// one announced by Content-Length is never sent at all, and one sent in chunks
+// never ends.
+func TestBadInputOversizedBodies(t *testing.T) {
+	e := newEnv(t)
+	badinputSetUp(t, e.Client)
+	before := badinputSnapshot(t, e.Client)
+	const message = "The request body is larger than the limit of 1048576 bytes."
+	if server.MaxAPIBody != 1<<20 {
+		t.Fatalf("MaxAPIBody is %d; the message above says 1048576", server.MaxAPIBody)
+	}
+	huge := badinputResource{"thing", "badinput-huge"}
+
+	tests := []struct {
+		name string
+		// body returns the request body and the length announced (-1: chunked).
+		body func() (io.Reader, int64)
+	}{
+		{"Content-Length over the limit, body never sent", func() (io.Reader, int64) {
+			pr, pw := io.Pipe()
+			t.Cleanup(func() { pw.Close() })
+			return pr, server.MaxAPIBody + 1 // nothing is ever written to pw
+		}},
+		{"Content-Length far over the limit", func() (io.Reader, int64) {
+			pr, pw := io.Pipe()
+			t.Cleanup(func() { pw.Close() })
+			return pr, 1 << 40
+		}},
+		{"chunked body that never ends", func() (io.Reader, int64) {
+			return io.MultiReader(strings.NewReader(`{"attributePayload":{"attributes":{"a":"`), badinputEndless{}), -1
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body, length := tc.body()
+			req, err := http.NewRequestWithContext(ctx(t), "POST", e.url+"/things/"+huge.name, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.ContentLength = length
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD")
+			badinputSignUnsigned(t, req)
+			resp := badinputRoundTrip(t, req)
+			badinputWantError(t, resp, http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException", message)
+			huge.wantAbsent(t, e.Client)
+			if diff := cmp.Diff(before, badinputSnapshot(t, e.Client)); diff != "" {
+				t.Errorf("the account changed (-before +after):\n%s", diff)
+			}
+		})
+	}
+}
+
+// badinputEndless is a body without end.
+type badinputEndless struct{}
+
+func (badinputEndless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'x'
+	}
+	return len(p), nil
+}
+
+// The same raw, signed requests with good input succeed and change what the
+// snapshot reads: the refusals above are for the bad input alone, and the
+// snapshot would have seen a change.
+func TestBadInputControls(t *testing.T) {
+	e := newEnv(t)
+	seed := badinputSetUp(t, e.Client)
+	pem := badinputCertificatePEM()
+	chunked := `{"thingTypeName":"` + badinputType + `"}`
+
+	tests := []struct {
+		name    string
+		req     badinputRequest
+		chunked bool
+		// changed is the snapshot entry the request adds, removes or changes.
+		changed string
+	}{
+		{name: "create a thing", req: badinputRequest{method: "POST", path: "/things/badinput-new",
+			body: `{"thingTypeName":"` + badinputType + `","attributePayload":{"attributes":{"color":"red"}}}`}, changed: "thing/badinput-new"},
+		{name: "create a thing with a chunked body", req: badinputRequest{method: "POST", path: "/things/badinput-chunked", body: chunked},
+			chunked: true, changed: "thing/badinput-chunked"},
+		{name: "update a thing's attributes", req: badinputRequest{method: "PATCH", path: "/things/" + badinputThing,
+			body: `{"attributePayload":{"attributes":{"color":"green"},"merge":true}}`}, changed: "thing/" + badinputThing},
+		{name: "create a policy", req: badinputRequest{method: "POST", path: "/policies/badinput-new-policy",
+			body: `{"policyDocument":` + badinputJSONString(badinputDocument) + `}`}, changed: "policy/badinput-new-policy/versions"},
+		{name: "create a policy version, the default", req: badinputRequest{method: "POST", path: "/policies/" + badinputPolicy + "/version?setAsDefault=true",
+			body: `{"policyDocument":` + badinputJSONString(badinputDocument) + `}`}, changed: "policy/" + badinputPolicy + "/versions"},
+		{name: "register a certificate without a CA", req: badinputRequest{method: "POST", path: "/certificate/register-no-ca",
+			body: `{"certificatePem":` + badinputJSONString(pem) + `,"status":"ACTIVE"}`}, changed: "certificate/" + badinputCertificateID(pem)},
+		{name: "deactivate a certificate", req: badinputRequest{method: "PUT", path: "/certificates/" + seed.certID + "?newStatus=INACTIVE"},
+			changed: "certificate/" + seed.certID},
+		{name: "change a role alias", req: badinputRequest{method: "PUT", path: "/role-aliases/" + badinputAlias, body: `{"credentialDurationSeconds":7200}`},
+			changed: "role-alias/" + badinputAlias},
+		{name: "set the v2 default log level", req: badinputRequest{method: "POST", path: "/v2LoggingOptions",
+			body: `{"roleArn":"` + badinputRoleARN + `","defaultLogLevel":"ERROR"}`}, changed: "logging/v2"},
+		{name: "set the v1 logging options", req: badinputRequest{method: "POST", path: "/loggingOptions",
+			body: `{"roleArn":"` + badinputRoleARN + `","logLevel":"DEBUG"}`}, changed: "logging"},
+		{name: "tag a thing group", req: badinputRequest{method: "POST", path: "/tags",
+			body: `{"resourceArn":"arn:aws:iot:` + region + `:` + firstAccount + `:thinggroup/` + badinputGroup + `","tags":[{"Key":"floor","Value":"3"}]}`},
+			changed: "thing-group/" + badinputGroup + "/tags"},
+		{name: "delete a thing at its version", req: badinputRequest{method: "DELETE", path: "/things/" + badinputLone + "?expectedVersion=1"},
+			changed: "thing/" + badinputLone},
+		{name: "list with a page size and an escaped filter", req: badinputRequest{method: "GET", path: "/things?maxResults=250&thingTypeName=" + url.QueryEscape(badinputType)}},
+		{name: "describe a thing by an escaped name", req: badinputRequest{method: "GET", path: "/things/badinput%2Dthing"}},
+	}
+	before := badinputSnapshot(t, e.Client)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var resp badinputResponse
+			if tc.chunked {
+				req, err := http.NewRequestWithContext(ctx(t), tc.req.method, e.url+tc.req.path, struct{ io.Reader }{strings.NewReader(tc.req.body)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				req.ContentLength = -1
+				badinputSign(t, req, sha256.Sum256([]byte(tc.req.body)))
+				resp = badinputRoundTrip(t, req)
+			} else {
+				resp = e.badinputDo(t, tc.req)
+			}
+			if resp.status != http.StatusOK {
+				t.Fatalf("status %d, want 200: %s", resp.status, resp.body)
+			}
+			after := badinputSnapshot(t, e.Client)
+			if tc.changed == "" {
+				if diff := cmp.Diff(before, after); diff != "" {
+					t.Errorf("a read changed the account (-before +after):\n%s", diff)
+				}
+			} else if before[tc.changed] == after[tc.changed] {
+				t.Errorf("snapshot entry %s did not change: %q", tc.changed, after[tc.changed])
+			}
+			before = after
+		})
 	}
 }
