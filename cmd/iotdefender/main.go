@@ -3,6 +3,8 @@
 //
 //	iotdefender serve [--addr 127.0.0.1:4580] [--data ./iotdefender-data] [--region us-east-1]
 //	iotdefender accounts add|list|remove --data DIR ...
+//	iotdefender demo [--endpoint http://127.0.0.1:4580] [--data ./iotdefender-data]
+//	iotdefender audit run [--endpoint URL] [--checks all|NAME,...] [--enable]
 package main
 
 import (
@@ -15,6 +17,8 @@ const usage = `usage: iotdefender <command> [flags]
 commands:
   serve      run the AWS IoT API server
   accounts   add, list or remove accounts (works while a server runs)
+  demo       fill a running server's account with a demo fleet to audit
+  audit run  run an on-demand audit and show its results
 
 Run "iotdefender <command> -h" for the flags of a command.
 `
@@ -30,6 +34,10 @@ func main() {
 		err = serve(args)
 	case "accounts":
 		err = accountsCommand(args, os.Stdout)
+	case "demo":
+		err = demoCommand(args, os.Stdout)
+	case "audit":
+		err = auditCommand(args, os.Stdout)
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return
