@@ -17,6 +17,7 @@ import (
 	"github.com/iotdefender/iotdefender/internal/accounts"
 	"github.com/iotdefender/iotdefender/internal/audit"
 	"github.com/iotdefender/iotdefender/internal/audit/check"
+	"github.com/iotdefender/iotdefender/internal/audit/mitigation"
 	_ "github.com/iotdefender/iotdefender/internal/audit/checks" // registers the audit checks
 	"github.com/iotdefender/iotdefender/internal/audit/evaluate"
 	"github.com/iotdefender/iotdefender/internal/certs"
@@ -72,6 +73,8 @@ type App struct {
 	Evaluator *evaluate.Evaluator
 	// Audit runs audits: configuration, tasks, scheduled audits, findings.
 	Audit *audit.Engine
+	// Mitigation applies mitigation actions to audit findings.
+	Mitigation *mitigation.Engine
 
 	keys   *certs.KeyPool
 	cancel context.CancelFunc
@@ -141,6 +144,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Log:      cfg.Log,
 	})
 	a.Audit = newAudit(ctx, cfg, st, tokens, a.Evaluator)
+	a.Mitigation = newMitigation(ctx, cfg, st, a.Registry, tokens)
 	srvCtx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	srv, err := server.New(srvCtx, server.Config{
@@ -149,7 +153,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		Clock:      cfg.Clock,
 		IDs:        cfg.IDs,
 		Log:        cfg.Log,
-		Operations: server.NewAPI(a.Registry).WithAudit(a.Audit),
+		Operations: server.NewAPI(a.Registry).WithAudit(a.Audit).WithMitigation(a.Mitigation),
 		Extensions: server.AuditDataExtensions(st, cfg.Clock),
 	})
 	if err != nil {
@@ -158,6 +162,9 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	a.Handler = srv
 	if err := a.Audit.Start(ctx); err != nil {
 		return nil, fmt.Errorf("start the audits: %w", err)
+	}
+	if err := a.Mitigation.Start(ctx); err != nil {
+		return nil, fmt.Errorf("start the mitigation tasks: %w", err)
 	}
 	ok = true
 	return a, nil
@@ -185,6 +192,25 @@ func newAudit(ctx context.Context, cfg Config, st store.Store, tokens *pagetoken
 	})
 }
 
+// newMitigation wires the mitigation engine. Without a usable AWS
+// configuration for SNS, PUBLISH_FINDING_TO_SNS executions fail saying so.
+func newMitigation(ctx context.Context, cfg Config, st store.Store, reg *registry.Registry, tokens *pagetoken.Codec) *mitigation.Engine {
+	checks := cfg.AuditChecks
+	if checks == nil {
+		checks = check.All()
+	}
+	var publisher mitigation.Publisher
+	if sns, err := notify.NewSNS(ctx, cfg.SNSEndpoint); err != nil {
+		cfg.Log.Warn("findings will not be published to SNS", "err", err)
+	} else {
+		publisher = sns
+	}
+	return mitigation.New(mitigation.Config{
+		Store: st, Registry: reg, Clock: cfg.Clock, IDs: cfg.IDs, Region: cfg.Region, Tokens: tokens,
+		Checks: checks, Publisher: publisher, Log: cfg.Log,
+	})
+}
+
 // Close stops background work and closes the store.
 func (a *App) Close() error {
 	if a.cancel != nil {
@@ -195,6 +221,9 @@ func (a *App) Close() error {
 	}
 	if a.Audit != nil {
 		a.Audit.Close()
+	}
+	if a.Mitigation != nil {
+		a.Mitigation.Close()
 	}
 	return a.Store.Close()
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"github.com/iotdefender/iotdefender/internal/api/iotapi"
 	"github.com/iotdefender/iotdefender/internal/audit"
+	"github.com/iotdefender/iotdefender/internal/audit/mitigation"
 	"github.com/iotdefender/iotdefender/internal/registry"
 )
 
@@ -11,8 +12,9 @@ import (
 // Its methods live in one file per resource family.
 type API struct {
 	iotapi.Unimplemented
-	registry *registry.Registry
-	audit    *audit.Engine // set by WithAudit
+	registry   *registry.Registry
+	audit      *audit.Engine      // set by WithAudit
+	mitigation *mitigation.Engine // set by WithMitigation
 }
 
 var _ iotapi.Operations = (*API)(nil)
