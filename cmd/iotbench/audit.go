@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/iotdefender/iotdefender/internal/auditbench"
+)
+
+// auditBench builds (or reuses) a fleet in a data directory and times full
+// audits of it through the audit engine.
+func auditBench(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
+	n := fs.Int("n", 1_000_000, "things, device certificates and connection records of the fleet")
+	data := fs.String("data", "", "data directory of the fleet, reused when it holds this fleet (default: iotbench-audit-N in the temporary directory)")
+	seed := fs.Uint64("seed", 1, "seed of the fleet")
+	runs := fs.Int("runs", 3, "audits to time")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n < 1000 {
+		return fmt.Errorf("--n must be at least 1000")
+	}
+	if *data == "" {
+		*data = filepath.Join(os.TempDir(), fmt.Sprintf("iotbench-audit-%d", *n))
+	}
+	meta, built, err := auditbench.Ensure(ctx, *data, *n, *seed, os.Stderr)
+	if err != nil {
+		return err
+	}
+	if built {
+		fmt.Fprintf(os.Stderr, "built the fleet of %d in %s in %.0fs\n", *n, *data, meta.BuildSeconds)
+	} else {
+		fmt.Fprintf(os.Stderr, "reusing the fleet of %d in %s, built %s in %.0fs\n", *n, *data, meta.BuiltAt.Format(time.RFC3339), meta.BuildSeconds)
+	}
+	r, err := auditbench.Open(ctx, *data, os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+
+	var results []auditbench.Result
+	for i := range *runs {
+		load := loadAverage()
+		res, err := r.Audit(ctx)
+		if err != nil {
+			if len(res.Checks) > 0 {
+				res.Table(os.Stderr, meta)
+			}
+			return fmt.Errorf("audit %d: %w", i+1, err)
+		}
+		fmt.Printf("audit %d: wall %.2fs (engine %.2fs), CPU %.2fs, peak RSS %d MiB%s, load average before: %s\n",
+			i+1, res.Wall.Seconds(), res.EngineWall.Seconds(), res.CPU.Seconds(), res.PeakRSS>>20, hwmNote(res), load)
+		results = append(results, res)
+	}
+	fmt.Printf("\nfleet: N=%d (seed %d), %d CA certificates, %d policies, %d connection records; built in %.0fs\n",
+		meta.N, meta.Seed, auditbench.CAs+1, auditbench.Policies, meta.Records, meta.BuildSeconds)
+	fmt.Printf("machine: %d CPUs, %s\n", runtime.NumCPU(), runtime.Version())
+	median := func(v func(auditbench.Result) float64) float64 {
+		xs := make([]float64, len(results))
+		for i, r := range results {
+			xs[i] = v(r)
+		}
+		slices.Sort(xs)
+		return xs[len(xs)/2]
+	}
+	fmt.Printf("median of %d: wall %.2fs, CPU %.2fs, peak RSS %.0f MiB\n\n", len(results),
+		median(func(r auditbench.Result) float64 { return r.Wall.Seconds() }),
+		median(func(r auditbench.Result) float64 { return r.CPU.Seconds() }),
+		median(func(r auditbench.Result) float64 { return float64(r.PeakRSS >> 20) }))
+	results[len(results)-1].Table(os.Stdout, meta)
+	return nil
+}
+
+func hwmNote(r auditbench.Result) string {
+	if r.HWMReset {
+		return ""
+	}
+	return " (since the process started: the peak could not be reset)"
+}
+
+// loadAverage is the first three fields of /proc/loadavg.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
