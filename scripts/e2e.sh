@@ -132,6 +132,7 @@ run_cli() {
     scenario_authentication
     scenario_second_account
     scenario_boto3
+    scenario_cli_paging # after boto3: it pages through boto3's things
     scenario_not_implemented
     scenario_restart # keep last: it checks what the others registered
   )
