@@ -46,6 +46,7 @@ var t0 = time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 // a fake clock and a fake SNS publisher.
 type testEnv struct {
 	t     testing.TB
+	dir   string
 	st    *sqlite.Store
 	reg   *registry.Registry
 	clock *clock.Fake
@@ -57,24 +58,41 @@ type testEnv struct {
 
 func newTestEnv(t testing.TB, chunk int) *testEnv {
 	t.Helper()
+	e := &testEnv{t: t, dir: t.TempDir(), clock: clock.NewFake(t0), pub: &fakePublisher{}, chunk: chunk}
+	e.open()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, t.TempDir(), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	for _, id := range []string{testAccount, otherAccount} {
-		if err := st.System().CreateAccount(ctx, iot.Account{ID: id, RegistrationCode: "code-" + id, CreatedAt: t0},
+		if err := e.st.System().CreateAccount(ctx, iot.Account{ID: id, RegistrationCode: "code-" + id, CreatedAt: t0},
 			iot.AccessKey{AccessKeyID: "AKIDMITIGATION" + id, SecretAccessKey: "s", AccountID: id, CreatedAt: t0}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	clk := clock.NewFake(t0)
-	e := &testEnv{t: t, st: st, clock: clk, pub: &fakePublisher{}, chunk: chunk}
-	e.reg = registry.New(registry.Config{Store: st, Clock: clk, IDs: &ids.Sequence{}, Region: testRegion,
-		Tokens: e.tokens()})
 	e.start()
 	return e
+}
+
+// open opens the store in the data directory and a registry over it.
+func (e *testEnv) open() {
+	e.t.Helper()
+	st, err := sqlite.Open(context.Background(), e.dir, sqlite.Options{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(func() { st.Close() })
+	e.st = st
+	e.reg = registry.New(registry.Config{Store: st, Clock: e.clock, IDs: &ids.Sequence{}, Region: testRegion, Tokens: e.tokens()})
+}
+
+// crash stops everything as a killed process would: the store takes no more
+// writes, then release lets what was under way go on (its writes fail). The
+// process then starts again on the data directory.
+func (e *testEnv) crash(release func()) {
+	e.t.Helper()
+	e.st.Close()
+	release()
+	e.Engine.Close()
+	e.open()
+	e.start()
 }
 
 func (e *testEnv) tokens() *pagetoken.Codec {
@@ -148,10 +166,25 @@ func (e *testEnv) audit(id string, checks ...string) {
 
 // finding adds a finding of a check of an audit and returns it.
 func (e *testEnv) finding(auditTask, checkName, reason string, resource iot.AuditResource, related ...iot.AuditResource) iot.AuditFinding {
+	return e.addFinding(e.newFinding(auditTask, checkName, reason, resource, related...))
+}
+
+// suppressedFinding adds a finding that a suppression matched when the audit
+// ran.
+func (e *testEnv) suppressedFinding(auditTask, checkName, reason string, resource iot.AuditResource) iot.AuditFinding {
+	f := e.newFinding(auditTask, checkName, reason, resource)
+	f.Suppressed = true
+	return e.addFinding(f)
+}
+
+func (e *testEnv) newFinding(auditTask, checkName, reason string, resource iot.AuditResource, related ...iot.AuditResource) iot.AuditFinding {
 	e.findings++
-	f := iot.AuditFinding{ID: fmt.Sprintf("finding-%04d", e.findings), TaskID: auditTask, CheckName: checkName,
+	return iot.AuditFinding{ID: fmt.Sprintf("finding-%04d", e.findings), TaskID: auditTask, CheckName: checkName,
 		TaskStartTime: t0.Add(-time.Minute), FindingTime: t0.Add(-time.Minute + time.Duration(e.findings)*time.Millisecond),
 		Severity: "CRITICAL", Resource: resource, Related: related, Reason: "reason " + reason, ReasonCode: reason}
+}
+
+func (e *testEnv) addFinding(f iot.AuditFinding) iot.AuditFinding {
 	e.update(func(tx store.Tx) error { return tx.AddAuditFindings(context.Background(), []iot.AuditFinding{f}) })
 	return f
 }
@@ -251,28 +284,49 @@ func (e *testEnv) outcomes(taskID, findingID string) []outcome {
 	return out
 }
 
-// fakePublisher records what is published. block, when set, holds every
-// publication until it is closed or the context ends; fail makes them fail.
+// fakePublisher records what is published. With release set, every call
+// after the first blockAfter waits, signalling on blocked, until release is
+// closed or its context ends; fail makes calls fail.
 type fakePublisher struct {
-	mu       sync.Mutex
-	messages []string
-	calls    int
-	block    chan struct{}
-	started  chan struct{} // receives once per blocked publication
-	fail     error
+	mu         sync.Mutex
+	messages   []string
+	calls      int
+	blockAfter int
+	release    chan struct{}
+	blocked    chan struct{}
+	fail       error
+}
+
+// holdAfter makes the calls after the first n wait until the returned
+// function is called.
+func (p *fakePublisher) holdAfter(n int) (release func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.blockAfter, p.release, p.blocked = n, make(chan struct{}), make(chan struct{}, 100)
+	ch := p.release
+	return func() { close(ch) }
+}
+
+// waitBlocked waits until a call is held.
+func (p *fakePublisher) waitBlocked(t testing.TB) {
+	t.Helper()
+	select {
+	case <-p.blocked:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no publication was held")
+	}
 }
 
 func (p *fakePublisher) Publish(ctx context.Context, topicARN, message string) error {
 	p.mu.Lock()
 	p.calls++
-	block, started, fail := p.block, p.started, p.fail
+	hold := p.release != nil && p.calls > p.blockAfter
+	release, blocked, fail := p.release, p.blocked, p.fail
 	p.mu.Unlock()
-	if block != nil {
-		if started != nil {
-			started <- struct{}{}
-		}
+	if hold {
+		blocked <- struct{}{}
 		select {
-		case <-block:
+		case <-release:
 		case <-ctx.Done():
 			return ctx.Err()
 		}

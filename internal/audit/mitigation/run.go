@@ -38,7 +38,8 @@ type publication struct {
 const publishTimeout = 30 * time.Second
 
 // run runs an IN_PROGRESS task until it ends, is canceled, or ctx ends (the
-// engine is closing: the task stays IN_PROGRESS for the next Start).
+// engine is closing: the task stays IN_PROGRESS for the next Start). A
+// failed transaction stops the run too; the task resumes at the next Start.
 func (e *Engine) run(ctx context.Context, account, taskID string) {
 	var sent *publication
 	for {
@@ -58,9 +59,21 @@ func (e *Engine) run(ctx context.Context, account, taskID string) {
 		if done {
 			return
 		}
-		sent = next
-		if sent != nil {
-			sent.err = e.publish(ctx, sent.message)
+		if sent = next; sent == nil {
+			continue
+		}
+		// Close does not interrupt a publication: it ends, and its outcome
+		// is recorded, before the engine stops.
+		unstoppable := context.WithoutCancel(ctx)
+		sent.err = e.publish(unstoppable, sent.message)
+		if ctx.Err() != nil {
+			err := e.store.Update(unstoppable, account, func(tx store.Tx) error {
+				return tx.PutMitigationExecutions(unstoppable, []iot.MitigationExecution{e.outcome(sent)})
+			})
+			if err != nil {
+				e.log.Error("outcome of a publication not recorded", "account", account, "task", taskID, "err", err)
+			}
+			return
 		}
 	}
 }
