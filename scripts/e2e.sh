@@ -74,12 +74,15 @@ check_prerequisites() {
 }
 
 # isolate_environment: the clients see only the server and the credentials
-# of its data directory, whatever the caller's AWS configuration.
+# of its data directory, and the server its defaults, whatever the caller's
+# AWS and iotdefender configuration.
 isolate_environment() {
   unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN \
     AWS_PROFILE AWS_DEFAULT_PROFILE AWS_REGION AWS_ENDPOINT_URL AWS_ENDPOINT_URL_IOT \
     AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_CONTAINER_CREDENTIALS_RELATIVE_URI \
-    AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_CLI_AUTO_PROMPT
+    AWS_CONTAINER_CREDENTIALS_FULL_URI AWS_CLI_AUTO_PROMPT \
+    IOTDEFENDER_ACCOUNT_ID IOTDEFENDER_ADDR IOTDEFENDER_DATA IOTDEFENDER_REGION \
+    IOTDEFENDER_TLS_CERT IOTDEFENDER_TLS_KEY
   : >"$work/aws-config"
   export AWS_CONFIG_FILE="$work/aws-config"
   export AWS_DEFAULT_REGION=us-east-1

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """boto3 against a running iotdefender: create and describe a thing, page
-through a listing with boto3's paginator, and a typed error.
+through a listing with boto3's paginator, a typed error, and the HTTP
+statuses of a few errors.
 
 usage: boto3_registry.py ENDPOINT_URL ACCOUNT_ID
 Credentials and region come from the environment (AWS_SHARED_CREDENTIALS_FILE,
@@ -11,6 +12,7 @@ import sys
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 
 def fail(message):
@@ -24,11 +26,8 @@ def expect(what, got, want):
 
 def main():
     endpoint, account = sys.argv[1], sys.argv[2]
-    iot = boto3.client(
-        "iot",
-        endpoint_url=endpoint,
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-    )
+    config = Config(retries={"max_attempts": 1, "mode": "standard"})
+    iot = boto3.client("iot", endpoint_url=endpoint, config=config)
 
     names = [f"e2e-boto3-{i}" for i in range(5)]
     for name in names:
@@ -57,8 +56,29 @@ def main():
         iot.describe_thing(thingName="e2e-boto3-missing")
         fail("describe_thing of a missing thing succeeded")
     except iot.exceptions.ResourceNotFoundException as e:
-        expect("error code", e.response["Error"]["Code"], "ResourceNotFoundException")
-        expect("HTTP status", e.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+        expect_error(e, "ResourceNotFoundException", 404)
+
+    # The HTTP statuses of an unimplemented operation and of a bad signature.
+    try:
+        iot.list_topic_rules()
+        fail("list_topic_rules succeeded")
+    except ClientError as e:
+        expect_error(e, "NotImplementedException", 501)
+        if "ListTopicRules" not in e.response["Error"]["Message"]:
+            fail(f"the NotImplementedException message does not name ListTopicRules: {e}")
+    key = boto3.Session().get_credentials().access_key
+    forged = boto3.client("iot", endpoint_url=endpoint, config=config,
+                          aws_access_key_id=key, aws_secret_access_key="not-the-secret")
+    try:
+        forged.list_things()
+        fail("list_things with a wrong secret succeeded")
+    except ClientError as e:
+        expect_error(e, "InvalidSignatureException", 403)
+
+
+def expect_error(e, code, status):
+    expect("error code", e.response["Error"]["Code"], code)
+    expect(f"HTTP status of {code}", e.response["ResponseMetadata"]["HTTPStatusCode"], status)
 
 
 if __name__ == "__main__":
