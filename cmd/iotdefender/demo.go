@@ -67,13 +67,14 @@ func demoCommand(args []string, out io.Writer) error {
 // explicit returns the client flags given on the command line, for a next
 // command to repeat.
 func (c *clientFlags) explicit(fs *flag.FlagSet) string {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var b strings.Builder
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "endpoint", "data", "region":
-			fmt.Fprintf(&b, " --%s %s", f.Name, f.Value)
+	for _, f := range []struct{ name, value string }{{"endpoint", c.endpoint}, {"data", c.data}, {"region", c.region}} {
+		if given[f.name] {
+			fmt.Fprintf(&b, " --%s %s", f.name, f.value)
 		}
-	})
+	}
 	return b.String()
 }
 

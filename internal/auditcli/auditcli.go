@@ -223,7 +223,10 @@ func (r *runner) enable(names []string) error {
 	if _, err := r.api.UpdateAccountAuditConfiguration(r.ctx, in); err != nil {
 		return err
 	}
-	if len(enabled) > 0 {
+	switch {
+	case len(enabled) > 4:
+		r.printf("Enabled %d checks.\n", len(enabled))
+	case len(enabled) > 0:
 		r.printf("Enabled %d checks: %s.\n", len(enabled), strings.Join(enabled, ", "))
 	}
 	return nil
