@@ -26,23 +26,14 @@ source "$script_dir/e2e/fixtures.sh"
 # shellcheck source=e2e/registry.sh
 source "$script_dir/e2e/registry.sh"
 
-# cli_major BINARY: the major version of an aws CLI ("1", "2"), or "".
-cli_major() {
-  local version
-  version=$("$1" --version 2>&1) || return 0
-  if [[ $version =~ ^aws-cli/([0-9]+)\. ]]; then
-    echo "${BASH_REMATCH[1]}"
-  fi
-}
-
-# find_cli MAJOR CANDIDATE...: the first candidate that is the aws CLI of
-# that major version.
+# find_cli MAJOR CANDIDATE...: prints the first candidate that is the aws
+# CLI of that major version, and its version on the next line.
 find_cli() {
-  local major=$1 candidate
+  local major=$1 candidate version
   shift
   for candidate in "$@"; do
-    if [ -x "$candidate" ] && [ "$(cli_major "$candidate")" = "$major" ]; then
-      echo "$candidate"
+    if [ -x "$candidate" ] && version=$("$candidate" --version 2>&1) && [[ $version == aws-cli/"$major".* ]]; then
+      printf '%s\n%s\n' "$candidate" "$version"
       return
     fi
   done
@@ -59,12 +50,12 @@ check_prerequisites() {
   fi
   mapfile -t on_path < <(type -ap aws || true)
   if [[ " ${clis[*]} " == *" v1 "* ]]; then
-    aws_v1=$(find_cli 1 ${E2E_AWS_V1:+"$E2E_AWS_V1"} "${on_path[@]}")
-    [ -n "$aws_v1" ] || missing+=("the aws CLI v1 (pip install awscli; or set E2E_AWS_V1)")
+    mapfile -t aws_v1 < <(find_cli 1 ${E2E_AWS_V1:+"$E2E_AWS_V1"} "${on_path[@]}")
+    [ "${#aws_v1[@]}" -eq 2 ] || missing+=("the aws CLI v1 (pip install awscli; or set E2E_AWS_V1)")
   fi
   if [[ " ${clis[*]} " == *" v2 "* ]]; then
-    aws_v2=$(find_cli 2 ${E2E_AWS_V2:+"$E2E_AWS_V2"} /usr/bin/aws "${on_path[@]}")
-    [ -n "$aws_v2" ] || missing+=("the aws CLI v2 (apt-get install awscli; or set E2E_AWS_V2)")
+    mapfile -t aws_v2 < <(find_cli 2 ${E2E_AWS_V2:+"$E2E_AWS_V2"} /usr/bin/aws "${on_path[@]}")
+    [ "${#aws_v2[@]}" -eq 2 ] || missing+=("the aws CLI v2 (apt-get install awscli; or set E2E_AWS_V2)")
   fi
   if [ "${#missing[@]}" -gt 0 ]; then
     echo "e2e: missing prerequisites:" >&2
@@ -107,10 +98,12 @@ first_account_key() {
   fail "no aws_access_key_id in $data_dir/credentials"
 }
 
-# run_cli NAME BINARY: every scenario with one aws CLI on a fresh server.
+# run_cli NAME BINARY VERSION: every scenario with one aws CLI on a fresh
+# server.
 run_cli() {
   cli_name=$1
   AWS=$2
+  local version=$3
   run_dir="$work/$cli_name"
   data_dir="$run_dir/data"
   mkdir -p "$run_dir"
@@ -120,7 +113,7 @@ run_cli() {
   calls=0
   after_restart=()
   local started=$SECONDS scenario t0
-  echo "== $cli_name: $("$AWS" --version 2>&1)"
+  echo "== $cli_name: $AWS: $version"
 
   start_server
   export AWS_SHARED_CREDENTIALS_FILE="$data_dir/credentials"
@@ -146,7 +139,7 @@ run_cli() {
     note "$(printf '%-28s ok  %d.%d s' "${scenario#scenario_}" $((t0 / 1000)) $((t0 % 1000 / 100)))"
   done
   stop_server
-  summary+=("$cli_name ($("$AWS" --version 2>&1 | cut -d' ' -f1)): ${#scenarios[@]} scenarios, $calls CLI calls, $((SECONDS - started)) s")
+  summary+=("$cli_name (${version%% *}): ${#scenarios[@]} scenarios, $calls CLI calls, $((SECONDS - started)) s")
 }
 
 on_exit() {
@@ -176,6 +169,8 @@ main() {
 
   work=$(mktemp -d "${TMPDIR:-/tmp}/iotdefender-e2e.XXXXXX")
   trap on_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
   isolate_environment
 
   if [ -n "${E2E_BIN:-}" ]; then
@@ -192,9 +187,9 @@ main() {
   summary=()
   for c in "${clis[@]}"; do
     if [ "$c" = v1 ]; then
-      run_cli cli-v1 "$aws_v1"
+      run_cli cli-v1 "${aws_v1[@]}"
     else
-      run_cli cli-v2 "$aws_v2"
+      run_cli cli-v2 "${aws_v2[@]}"
     fi
   done
   echo "== e2e passed"
