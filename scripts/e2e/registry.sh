@@ -173,14 +173,14 @@ check_things_and_groups() {
   want 'd["principals"]' "[\"$cert_arn\"]"
 }
 
-# A policy with a second, default version, attached to a certificate and to a
-# thing group; a malformed document refused.
+# A policy, tagged, with a second, default version, attached to a certificate
+# and to a thing group; a malformed document refused.
 # shellcheck disable=SC2016 # ${iot:...} are policy variables, not the shell's
 scenario_policies() {
   local doc1 doc2
   doc1='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/${iot:Connection.Thing.ThingName}"}]}'
   doc2='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iot:Connect","iot:Publish"],"Resource":["arn:aws:iot:us-east-1:123456789012:client/${iot:Connection.Thing.ThingName}","arn:aws:iot:us-east-1:123456789012:topic/lamps/${iot:Connection.Thing.ThingName}"]}]}'
-  iot create-policy --policy-name "$policy" --policy-document "$doc1"
+  iot create-policy --policy-name "$policy" --policy-document "$doc1" --tags "Key=team,Value=lighting/floor+2"
   want 'd["policyArn"]' "arn:aws:iot:us-east-1:$account:policy/$policy"
   want 'd["policyVersionId"]' 1
 
@@ -209,6 +209,9 @@ check_policies() {
   want 'sorted((v["versionId"], v["isDefaultVersion"]) for v in d["policyVersions"])' '[["1", false], ["2", true]]'
   iot list-targets-for-policy --policy-name "$policy"
   want 'sorted(d["targets"])' "$(names "$cert_arn" "$child_group_arn")"
+  # The ARN travels in the query string.
+  iot list-tags-for-resource --resource-arn "arn:aws:iot:us-east-1:$account:policy/$policy"
+  want 'd["tags"]' '[{"Key": "team", "Value": "lighting/floor+2"}]'
 }
 
 # Logging options, both APIs.
