@@ -17,9 +17,9 @@ import (
 	"github.com/iotdefender/iotdefender/internal/accounts"
 	"github.com/iotdefender/iotdefender/internal/audit"
 	"github.com/iotdefender/iotdefender/internal/audit/check"
-	"github.com/iotdefender/iotdefender/internal/audit/mitigation"
 	_ "github.com/iotdefender/iotdefender/internal/audit/checks" // registers the audit checks
 	"github.com/iotdefender/iotdefender/internal/audit/evaluate"
+	"github.com/iotdefender/iotdefender/internal/audit/mitigation"
 	"github.com/iotdefender/iotdefender/internal/certs"
 	"github.com/iotdefender/iotdefender/internal/clock"
 	"github.com/iotdefender/iotdefender/internal/ids"
