@@ -199,6 +199,11 @@ main() {
       run_cli cli-v2 "${aws_v2[@]}"
     fi
   done
+  # The audit's end-to-end test reuses the binary and the CLIs found here.
+  local audit_started=$SECONDS
+  E2E_BIN="$bin" E2E_AWS_V1="${aws_v1[0]:-}" E2E_AWS_V2="${aws_v2[0]:-}" "$script_dir/e2e/audit.sh" "${clis[@]}" ||
+    fail "the audit end-to-end test failed"
+  summary+=("audit (scripts/e2e/audit.sh): $((SECONDS - audit_started)) s")
   echo "== e2e passed in $SECONDS s"
   printf '  %s\n' "${summary[@]}"
 }
