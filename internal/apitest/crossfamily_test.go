@@ -72,3 +72,22 @@ func TestScheduledAuditTags(t *testing.T) {
 		t.Errorf("tags = %v, want team=ops and env=prod", got)
 	}
 }
+
+// Certificates this installation issued are checked for revocation: its CA
+// revokes by registry status, never by CRL, so its revocation list is known to
+// be empty.
+func TestOwnCertificatesAreCheckedForRevocation(t *testing.T) {
+	e := newEnv(t)
+	c := ctx(t)
+	if _, err := e.Client.CreateKeysAndCertificate(c, &awsiot.CreateKeysAndCertificateInput{SetAsActive: true}); err != nil {
+		t.Fatal(err)
+	}
+	const name = "REVOKED_DEVICE_CERTIFICATE_STILL_ACTIVE_CHECK"
+	enableChecks(t, e.Client, name)
+	task := waitAudit(t, e.Client, startAudit(t, e.Client, name))
+	d := task.AuditDetails[name]
+	if d.CheckRunStatus != types.AuditCheckRunStatusCompletedCompliant || aws.ToInt64(d.TotalResourcesCount) != 1 || d.Message != nil {
+		t.Errorf("check = %s, total %d, message %q; want COMPLETED_COMPLIANT over 1 certificate, no message",
+			d.CheckRunStatus, aws.ToInt64(d.TotalResourcesCount), aws.ToString(d.Message))
+	}
+}

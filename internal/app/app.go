@@ -138,10 +138,11 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.Evaluator = evaluate.New(evaluate.Config{
-		Store:    st,
-		Fetcher:  certs.NewFetcher(cfg.CRLFetch, cfg.Clock),
-		WeakKeys: weakKeys,
-		Log:      cfg.Log,
+		Store:     st,
+		Fetcher:   certs.NewFetcher(cfg.CRLFetch, cfg.Clock),
+		WeakKeys:  weakKeys,
+		Authority: authority.Certificate(),
+		Log:       cfg.Log,
 	})
 	a.Audit = newAudit(ctx, cfg, st, tokens, a.Evaluator)
 	a.Mitigation = newMitigation(ctx, cfg, st, a.Registry, tokens)

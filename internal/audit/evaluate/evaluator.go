@@ -12,6 +12,7 @@ package evaluate
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"log/slog"
 	"maps"
@@ -32,7 +33,12 @@ type Config struct {
 	Fetcher *certs.Fetcher
 	// WeakKeys is the weak-key blocklist (CVE-2008-0166); nil when none.
 	WeakKeys *certs.WeakKeyBlocklist
-	Log      *slog.Logger // slog.Default() when nil
+	// Authority is the installation's own issuing CA (CreateKeysAndCertificate,
+	// CreateCertificateFromCsr). It revokes nothing by CRL — its certificates
+	// are revoked by their status in the registry — so its revocation list is
+	// known to be empty and the certificates it issued count as checked.
+	Authority *x509.Certificate
+	Log       *slog.Logger // slog.Default() when nil
 }
 
 // Evaluator is the check.Evaluator over a store.

@@ -3,6 +3,7 @@ package evaluate
 import (
 	"context"
 	"crypto/x509"
+	"encoding/hex"
 	"fmt"
 	"sync"
 
@@ -25,6 +26,12 @@ func (e *Evaluator) gatherRevocations(ctx context.Context, tx store.ReadTx, from
 		return nil, err
 	}
 	var lists []check.RevocationList
+	if a := e.cfg.Authority; a != nil {
+		lists = append(lists, check.RevocationList{
+			Issuer: a.Subject.String(), AuthorityKeyID: hex.EncodeToString(a.SubjectKeyId), ThisUpdate: a.NotBefore,
+			IsRevoked: func(string) bool { return false },
+		})
+	}
 	for _, u := range uploaded {
 		serials := make(map[string]struct{}, len(u.Serials))
 		for _, s := range u.Serials {
