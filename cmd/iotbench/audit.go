@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ func auditBench(ctx context.Context, args []string) error {
 	data := fs.String("data", "", "data directory of the fleet, reused when it holds this fleet (default: iotbench-audit-N in the temporary directory)")
 	seed := fs.Uint64("seed", 1, "seed of the fleet")
 	runs := fs.Int("runs", 3, "audits to time")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the first audit to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,8 +50,16 @@ func auditBench(ctx context.Context, args []string) error {
 
 	var results []auditbench.Result
 	for i := range *runs {
+		if err := r.Clean(ctx); err != nil {
+			return err
+		}
 		load := loadAverage()
+		stop, err := startProfile(*cpuProfile, i)
+		if err != nil {
+			return err
+		}
 		res, err := r.Audit(ctx)
+		stop()
 		if err != nil {
 			if len(res.Checks) > 0 {
 				res.Table(os.Stderr, meta)
@@ -77,6 +87,22 @@ func auditBench(ctx context.Context, args []string) error {
 		median(func(r auditbench.Result) float64 { return float64(r.PeakRSS >> 20) }))
 	results[len(results)-1].Table(os.Stdout, meta)
 	return nil
+}
+
+// startProfile starts a CPU profile of the first audit into file, if any.
+func startProfile(file string, run int) (stop func(), err error) {
+	if file == "" || run > 0 {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func hwmNote(r auditbench.Result) string {

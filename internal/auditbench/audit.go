@@ -96,18 +96,20 @@ func Open(ctx context.Context, dir string, log io.Writer) (*Runner, error) {
 // Close stops iotdefender.
 func (r *Runner) Close() error { return r.app.Close() }
 
-// Audit removes the tasks of earlier audits (so that every run starts from
-// the same store), then runs and times an on-demand audit of every check, and
-// checks its counts against what the fleet planted.
-func (r *Runner) Audit(ctx context.Context) (Result, error) {
-	var res Result
-	err := r.app.Store.Update(ctx, Account, func(tx store.Tx) error {
+// Clean removes the tasks of earlier audits and their findings, so that every
+// audit starts from the same store.
+func (r *Runner) Clean(ctx context.Context) error {
+	return r.app.Store.Update(ctx, Account, func(tx store.Tx) error {
 		_, err := tx.DeleteAuditTasksBefore(ctx, time.Now().Add(time.Hour))
 		return err
 	})
-	if err != nil {
-		return res, err
-	}
+}
+
+// Audit runs and times an on-demand audit of every check, and checks its
+// counts against what the fleet planted.
+func (r *Runner) Audit(ctx context.Context) (Result, error) {
+	var res Result
+	var err error
 	runtime.GC()
 	debug.FreeOSMemory()
 	res.HWMReset = resetPeakRSS() == nil
