@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"hash/maphash"
+	"slices"
 	"sync"
 	"time"
 
@@ -21,7 +23,9 @@ var errCheckStopped = errors.New("audit check no longer in progress")
 // previous one is written, so that the check does not wait for the store);
 // they stay invisible until the check's completion is committed, in the
 // transaction that writes its last batch, drops any finding that repeats a
-// (resource, reason code) of the check, and counts. A crash before that leaves
+// (resource, reason code) of the check, and counts (the store does both when
+// two findings may share a resource; the reporter counts by itself when none
+// can). A crash before that leaves
 // no visible half of a check: the next Start discards the half and runs the
 // check again.
 type reporter struct {
@@ -35,6 +39,13 @@ type reporter struct {
 
 	mu  sync.Mutex
 	buf []iot.AuditFinding
+	// resources holds a hash of the resource of every finding reported, and
+	// suppressedFindings counts the suppressed ones: when no two hashes are
+	// equal, no resource has two findings, and the counts are known without
+	// reading the findings back (see counts).
+	resources          []uint64
+	seed               maphash.Seed
+	suppressedFindings int64
 	// writing receives the outcome of the batch being written; nil when none is.
 	writing  chan error
 	total    int64
@@ -64,14 +75,24 @@ func (r *reporter) NonCompliant(f check.Finding) {
 	if r.done || r.stopped || r.writeErr != nil {
 		return
 	}
-	r.buf = append(r.buf, r.finding(f))
+	key := f.Resource.Identifier.Key()
+	if len(r.resources) == 0 {
+		r.seed = maphash.MakeSeed()
+	}
+	r.resources = append(r.resources, maphash.String(r.seed, key))
+	finding := r.finding(f, key)
+	if finding.Suppressed {
+		r.suppressedFindings++
+	}
+	r.buf = append(r.buf, finding)
 	if len(r.buf) >= r.e.batchSize {
 		r.flush()
 	}
 }
 
-// finding turns what the check reported into the stored finding.
-func (r *reporter) finding(f check.Finding) iot.AuditFinding {
+// finding turns what the check reported into the stored finding; key is its
+// resource's key.
+func (r *reporter) finding(f check.Finding, key string) iot.AuditFinding {
 	now := r.e.clock.Now()
 	out := iot.AuditFinding{
 		ID:            findingID(now, r.e.ids.UUID()),
@@ -83,7 +104,7 @@ func (r *reporter) finding(f check.Finding) iot.AuditFinding {
 		Resource:      auditResource(f.Resource),
 		Reason:        f.Reason,
 		ReasonCode:    f.ReasonCode,
-		Suppressed:    r.suppressed[f.Resource.Identifier.Key()],
+		Suppressed:    r.suppressed[key],
 	}
 	if len(f.Related) > 0 {
 		out.Related = make([]iot.AuditResource, len(f.Related))
@@ -199,9 +220,12 @@ func (r *reporter) finish(evalErr error) {
 		if err := tx.AddAuditFindings(r.ctx, r.buf); err != nil {
 			return err
 		}
-		nonCompliant, suppressed, err := tx.SettleAuditFindings(r.ctx, r.task.ID, res.CheckName)
-		if err != nil {
-			return err
+		nonCompliant, suppressed, distinct := r.counts()
+		if !distinct {
+			var err error
+			if nonCompliant, suppressed, err = tx.SettleAuditFindings(r.ctx, r.task.ID, res.CheckName); err != nil {
+				return err
+			}
 		}
 		res.TotalResources, res.NonCompliantResources, res.SuppressedResources = r.total, nonCompliant, suppressed
 		res.Message = r.message
@@ -211,6 +235,20 @@ func (r *reporter) finish(evalErr error) {
 		}
 		return tx.PutAuditCheckResult(r.ctx, r.task.ID, res)
 	})
-	r.buf = nil
+	r.buf, r.resources = nil, nil
 	r.failed(err)
+}
+
+// counts returns the non-compliant and suppressed resources of the check when
+// every finding has a resource of its own (distinct): each finding is then a
+// resource. When two findings may share a resource (their hashes are equal),
+// the store settles them.
+func (r *reporter) counts() (nonCompliant, suppressed int64, distinct bool) {
+	slices.Sort(r.resources)
+	for i := 1; i < len(r.resources); i++ {
+		if r.resources[i] == r.resources[i-1] {
+			return 0, 0, false
+		}
+	}
+	return int64(len(r.resources)), r.suppressedFindings, true
 }
