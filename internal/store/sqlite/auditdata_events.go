@@ -44,6 +44,7 @@ func (t *tx) TakeoversByClientID(ctx context.Context, from, to time.Time) iter.S
 
 func (t *tx) CountClientIDs(ctx context.Context, from, to time.Time) (int64, error) {
 	var n int64
+	defer t.boundCache(ctx)()
 	// Grouping walks the client-id index in order; COUNT(DISTINCT) would sort.
 	err := t.queryRow(`SELECT COUNT(*) FROM (SELECT client_id FROM connection_events INDEXED BY connection_events_client
 		WHERE account_id = ? AND timestamp >= ? AND timestamp < ? GROUP BY client_id)`,

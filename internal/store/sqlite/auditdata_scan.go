@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"iter"
+	"strconv"
 )
 
 // auditQuery runs a query of the audit's scans, prepared once per connection,
@@ -15,10 +16,33 @@ func (t *tx) auditQuery(ctx context.Context, query string, args ...any) (*sql.Ro
 	return t.q.QueryContext(ctx, query, args...)
 }
 
-// auditScan streams the rows of a query, each read by scan.
+// scanCacheKiB bounds the page cache of a connection while it runs an audit
+// scan. A scan reads most of its pages once: the connections' usual cache,
+// filled by each of the audit's transactions, would hold hundreds of
+// megabytes of pages that are not read again.
+const scanCacheKiB = 2048
+
+// boundCache bounds the page cache of the transaction's connection to
+// scanCacheKiB, and returns what restores its size.
+func (t *tx) boundCache(ctx context.Context) (restore func()) {
+	var size int64
+	if err := t.q.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&size); err != nil || size == -scanCacheKiB {
+		return func() {} // a scan in a scan, or the scan's own error follows
+	}
+	if _, err := t.q.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(-scanCacheKiB)); err != nil {
+		return func() {}
+	}
+	return func() {
+		_, _ = t.q.ExecContext(context.Background(), `PRAGMA cache_size = `+strconv.FormatInt(size, 10))
+	}
+}
+
+// auditScan streams the rows of a query, each read by scan, with the
+// connection's page cache bounded.
 func auditScan[T any](ctx context.Context, t *tx, scan func(*sql.Rows) (T, error), query string, args ...any) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
+		defer t.boundCache(ctx)()
 		rows, err := t.auditQuery(ctx, query, args...)
 		if err != nil {
 			yield(zero, err)
