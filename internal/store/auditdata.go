@@ -30,9 +30,10 @@ type AuditDataReader interface {
 	// AuditCertificates streams part `part` (0 ≤ part < parts) of the ACTIVE
 	// and PENDING_TRANSFER device certificates, in no particular order, with
 	// only what the audit's checks read: id, status, creation time and X.509
-	// facts except the CRL distribution points (CRLDistributionPoints lists
-	// those). The parts of one snapshot are disjoint and together hold every
-	// such certificate, so that they can be read in parallel.
+	// facts except the key's algorithm and size and the CRL distribution
+	// points (CRLDistributionPoints lists those). The parts of one snapshot are
+	// disjoint and together hold every such certificate, so that they can be
+	// read in parallel.
 	AuditCertificates(ctx context.Context, part, parts int) iter.Seq2[iot.Certificate, error]
 	// ActiveCACertificates streams the ACTIVE CA certificates, without DER.
 	ActiveCACertificates(ctx context.Context) iter.Seq2[iot.CACertificate, error]
@@ -47,10 +48,13 @@ type AuditDataReader interface {
 	ActiveCertificatesThrough(ctx context.Context, issuer IssuerCertificate) iter.Seq2[string, error]
 
 	// ConnectionEventsByPrincipal streams the connection records with
-	// from ≤ timestamp < to, ordered by principal, then timestamp.
+	// from ≤ timestamp < to, ordered by principal, then timestamp, with only
+	// what the audit's checks read: principal, timestamp, client id, session
+	// id and type.
 	ConnectionEventsByPrincipal(ctx context.Context, from, to time.Time) iter.Seq2[iot.ConnectionEvent, error]
 	// TakeoversByClientID streams the disconnections for DUPLICATE_CLIENTID
-	// with from ≤ timestamp < to, ordered by client id, then timestamp.
+	// with from ≤ timestamp < to, ordered by client id, then timestamp, with
+	// what ConnectionEventsByPrincipal gives and the disconnect reason.
 	TakeoversByClientID(ctx context.Context, from, to time.Time) iter.Seq2[iot.ConnectionEvent, error]
 	// CountClientIDs counts the distinct client ids of the connection records
 	// with from ≤ timestamp < to.

@@ -20,8 +20,8 @@ const (
 	NoData Data = iota
 	// DeviceCertificates: *iot.Certificate, every device certificate in status
 	// ACTIVE or PENDING_TRANSFER, in no particular order, with its id, status,
-	// creation time and X.509 facts (not the CRL distribution points); the
-	// other fields are left empty.
+	// creation time and X.509 facts (not the key's algorithm and size, nor the
+	// CRL distribution points); the other fields are left empty.
 	DeviceCertificates
 	// CACertificates: *iot.CACertificate, every ACTIVE CA certificate (CA
 	// certificates have no PENDING_TRANSFER status), without DER.
@@ -33,10 +33,13 @@ const (
 	// policy with the analysis stored when it was created.
 	PolicyVersions
 	// ConnectionsByPrincipal: *ConnectionGroup keyed by principal (certificate
-	// id), each with its connection records in the run's window, oldest first.
+	// id), each with its connection records in the run's window, oldest first,
+	// with their principal, timestamp, client id, session id and type; the
+	// other fields are left empty.
 	ConnectionsByPrincipal
 	// TakeoversByClientID: *ConnectionGroup keyed by client id, each with its
-	// DUPLICATE_CLIENTID disconnections in the run's window, oldest first.
+	// DUPLICATE_CLIENTID disconnections in the run's window, oldest first, with
+	// the fields of ConnectionsByPrincipal and the disconnect reason.
 	// Scope.ClientIDs counts the client ids seen in the window.
 	TakeoversByClientID
 	// LoggingOptions: one *LoggingSettings, the account's logging options.
