@@ -251,28 +251,55 @@ const insertRelated = `INSERT INTO audit_finding_related
 	(account_id, finding_id, seq, resource_type, resource_identifier, additional_info) VALUES (?, ?, ?, ?, ?, ?)`
 
 func (t *tx) AddAuditFindings(ctx context.Context, findings []iot.AuditFinding) error {
+	findingStmt, err := t.statement(insertFinding)
+	if err != nil {
+		return err
+	}
+	defer findingStmt.Close()
+	var relatedStmt *sql.Stmt
+	defer func() {
+		if relatedStmt != nil {
+			relatedStmt.Close()
+		}
+	}()
 	for _, f := range findings {
 		identifier, info, err := encodeResource(f.Resource)
 		if err != nil {
 			return err
 		}
 		key := f.Resource.Identifier.Key()
-		if _, err := t.exec(insertFinding, t.account, f.ID, f.TaskID, f.CheckName, f.TaskStartTime.UnixMilli(),
+		if _, err := findingStmt.Exec(t.account, f.ID, f.TaskID, f.CheckName, f.TaskStartTime.UnixMilli(),
 			f.FindingTime.UnixMilli(), f.Severity, f.Resource.Type, key, resourceHash(key), identifier, info,
 			f.Reason, f.ReasonCode, f.Suppressed); err != nil {
 			return err
+		}
+		if len(f.Related) > 0 && relatedStmt == nil {
+			if relatedStmt, err = t.statement(insertRelated); err != nil {
+				return err
+			}
 		}
 		for seq, r := range f.Related {
 			identifier, info, err := encodeResource(r)
 			if err != nil {
 				return err
 			}
-			if _, err := t.exec(insertRelated, t.account, f.ID, seq, r.Type, identifier, info); err != nil {
+			if _, err := relatedStmt.Exec(t.account, f.ID, seq, r.Type, identifier, info); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// statement returns query prepared for the transaction, to run many times:
+// the store's prepared statement when it has one, else one prepared on the
+// transaction's connection (the store prepares its own once the transaction
+// ends). Close it after use.
+func (t *tx) statement(query string) (*sql.Stmt, error) {
+	if s := t.stmt(query); s != nil {
+		return s, nil
+	}
+	return t.q.Prepare(query)
 }
 
 // resourceHash is the FNV-1a 64 hash of a resource key, as a signed integer.
