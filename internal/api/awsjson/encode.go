@@ -30,6 +30,7 @@ type encoder func(b []byte, v reflect.Value) ([]byte, error)
 var encoders sync.Map // reflect.Type -> encoder
 
 var (
+	stringMapType    = reflect.TypeFor[map[string]string]()
 	timeType         = reflect.TypeFor[Time]()
 	timeISO8601Type  = reflect.TypeFor[TimeISO8601]()
 	timeHTTPDateType = reflect.TypeFor[TimeHTTPDate]()
@@ -102,6 +103,9 @@ func newEncoder(t reflect.Type) encoder {
 		}
 		return listEncoder(t)
 	case reflect.Map:
+		if t == stringMapType {
+			return stringMapEncoder
+		}
 		return mapEncoder(t)
 	case reflect.String:
 		return func(b []byte, v reflect.Value) ([]byte, error) { return appendString(b, v.String()), nil }
@@ -225,6 +229,31 @@ func mapEncoder(t reflect.Type) encoder {
 		}
 		return append(b, '}'), nil
 	}
+}
+
+// stringMapEncoder is mapEncoder for the commonest map, attributes and tags,
+// without a reflect.Value per entry.
+func stringMapEncoder(b []byte, v reflect.Value) ([]byte, error) {
+	if v.IsNil() {
+		return append(b, "null"...), nil
+	}
+	m := v.Interface().(map[string]string)
+	var small [16]string
+	keys := small[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, k)
+		b = append(b, ':')
+		b = appendString(b, m[k])
+	}
+	return append(b, '}'), nil
 }
 
 const hexDigits = "0123456789abcdef"
