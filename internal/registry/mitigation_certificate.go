@@ -16,27 +16,93 @@ import (
 // UpdateCertificateTx is UpdateCertificate in tx, for tx's account.
 func (r *Registry) UpdateCertificateTx(ctx context.Context, tx store.Tx, id string, status iot.CertificateStatus) error {
 	id = strings.ToLower(id)
-	if status == iot.CertificatePendingTransfer || status == iot.CertificatePendingActivation {
-		return iot.Errorf(iot.InvalidRequest,
-			"The status %s is set by AWS IoT only; a certificate can be set to ACTIVE, INACTIVE or REVOKED.", status)
+	if err := checkRequestedStatus(status); err != nil {
+		return err
 	}
 	c, err := tx.Certificate(ctx, id)
 	if err != nil {
 		return notFound(err, "Certificate %s does not exist.", id)
 	}
-	if c.Status == status {
-		return nil
-	}
-	switch c.Status {
-	case iot.CertificateRevoked:
-		return iot.Errorf(iot.CertificateState,
-			"Certificate %s is revoked: a revoked certificate cannot become %s.", id, status)
-	case iot.CertificatePendingTransfer:
-		return iot.Errorf(iot.CertificateState,
-			"Certificate %s is pending transfer: accept, reject or cancel the transfer before changing its status.", id)
+	if change, err := statusChange(c, status); !change || err != nil {
+		return err
 	}
 	c.Status = status
 	return tx.UpdateCertificate(ctx, r.certificateChanged(c))
+}
+
+// UpdateCertificatesTx is UpdateCertificateTx for many certificates at once,
+// in tx: the status of each that can change changes, under the same rules.
+// It returns, by certificate id, the error UpdateCertificate would return
+// for each certificate that cannot change. The certificates changed together
+// share one new generation id.
+func (r *Registry) UpdateCertificatesTx(ctx context.Context, tx store.Tx, ids []string, status iot.CertificateStatus) (map[string]error, error) {
+	if err := checkRequestedStatus(status); err != nil {
+		return nil, err
+	}
+	lower := make([]string, len(ids))
+	for i, id := range ids {
+		lower[i] = strings.ToLower(id)
+	}
+	found, err := tx.CertificateStates(ctx, lower)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]iot.Certificate, len(found))
+	for _, c := range found {
+		byID[c.ID] = c
+	}
+	failed := map[string]error{}
+	var changed []string
+	seen := make(map[string]bool, len(lower))
+	for _, id := range lower {
+		if seen[id] {
+			continue // a certificate named twice changes once
+		}
+		seen[id] = true
+		c, ok := byID[id]
+		if !ok {
+			failed[id] = iot.Errorf(iot.NotFound, "Certificate %s does not exist.", id)
+			continue
+		}
+		change, err := statusChange(c, status)
+		switch {
+		case err != nil:
+			failed[id] = err
+		case change:
+			changed = append(changed, id)
+		}
+	}
+	if len(changed) > 0 {
+		err = tx.SetCertificatesStatus(ctx, changed, status, r.certificateNow(), r.ids.UUID())
+	}
+	return failed, err
+}
+
+// checkRequestedStatus refuses the statuses AWS IoT sets itself.
+func checkRequestedStatus(status iot.CertificateStatus) error {
+	if status == iot.CertificatePendingTransfer || status == iot.CertificatePendingActivation {
+		return iot.Errorf(iot.InvalidRequest,
+			"The status %s is set by AWS IoT only; a certificate can be set to ACTIVE, INACTIVE or REVOKED.", status)
+	}
+	return nil
+}
+
+// statusChange says whether a certificate changes to status: not when it has
+// it already (UpdateCertificate is idempotent); a revoked certificate stays
+// revoked, and one being transferred changes only through the transfer.
+func statusChange(c iot.Certificate, status iot.CertificateStatus) (bool, error) {
+	if c.Status == status {
+		return false, nil
+	}
+	switch c.Status {
+	case iot.CertificateRevoked:
+		return false, iot.Errorf(iot.CertificateState,
+			"Certificate %s is revoked: a revoked certificate cannot become %s.", c.ID, status)
+	case iot.CertificatePendingTransfer:
+		return false, iot.Errorf(iot.CertificateState,
+			"Certificate %s is pending transfer: accept, reject or cancel the transfer before changing its status.", c.ID)
+	}
+	return true, nil
 }
 
 // UpdateCACertificateTx is UpdateCACertificate in tx, for tx's account.

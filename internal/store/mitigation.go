@@ -37,6 +37,12 @@ type MitigationReader interface {
 	// check of an audit task: how many findings a mitigation task of that
 	// audit has to go through.
 	CountAuditFindings(ctx context.Context, auditTaskID, checkName string) (int64, error)
+
+	// CertificateStates returns the device certificates with those ids that
+	// exist, in no order, with their id, status and customer version only: a
+	// mitigation task deactivates the certificates of a thousand findings at
+	// once.
+	CertificateStates(ctx context.Context, ids []string) ([]iot.Certificate, error)
 }
 
 // MitigationWriter writes the mitigation family. The caller has checked every
@@ -55,6 +61,11 @@ type MitigationWriter interface {
 	// PutMitigationExecutions inserts executions of an existing task or
 	// replaces those with the same task, finding and Seq.
 	PutMitigationExecutions(ctx context.Context, xs []iot.MitigationExecution) error
+	// SetCertificatesStatus sets the status, modification time and
+	// generation id of the device certificates with those ids, and
+	// increments their customer version: UpdateCertificate's write for many
+	// certificates at once.
+	SetCertificatesStatus(ctx context.Context, ids []string, status iot.CertificateStatus, at time.Time, generationID string) error
 	// DeleteMitigationTasksBefore deletes the tasks that started before t and
 	// are no longer IN_PROGRESS, with their statistics and executions; it
 	// returns how many tasks it deleted.

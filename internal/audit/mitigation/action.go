@@ -25,6 +25,10 @@ type actionType struct {
 	// (*iot.Error) fail the execution; any other error aborts the
 	// transaction. Nil for an action with an outside effect.
 	apply func(ctx context.Context, e *Engine, tx store.Tx, f iot.AuditFinding, p iot.MitigationActionParams) error
+	// applyMany, when set, is apply for many findings at once: it returns
+	// the error of each (nil, a domain error), or an error that aborts the
+	// transaction.
+	applyMany func(ctx context.Context, e *Engine, tx store.Tx, findings []iot.AuditFinding, p iot.MitigationActionParams) ([]error, error)
 	// message prepares, inside tx, what an action with an outside effect
 	// sends: its destination and body. Nil for the others.
 	message func(ctx context.Context, e *Engine, tx store.ReadTx, f iot.AuditFinding, task iot.MitigationTask, a iot.MitigationAction) (outbound, error)

@@ -2,6 +2,7 @@ package mitigation
 
 import (
 	"context"
+	"errors"
 	"strconv"
 
 	"github.com/iotdefender/iotdefender/internal/iot"
@@ -43,4 +44,11 @@ func deviceCertificatesOf(ctx context.Context, tx store.ReadTx, f iot.AuditFindi
 // resource is not the certificate it changes.
 func notCertificate(f iot.AuditFinding, what string) error {
 	return iot.Errorf(iot.InvalidRequest, "The resource of finding %s is a %s, not %s.", f.ID, f.Resource.Type, what)
+}
+
+// isDomain reports whether err is a domain error: one that fails an
+// execution rather than the transaction.
+func isDomain(err error) bool {
+	var domain *iot.Error
+	return errors.As(err, &domain)
 }

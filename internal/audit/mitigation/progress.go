@@ -28,9 +28,9 @@ type progress struct {
 // task resumes.
 const interruptedMessage = "iotdefender stopped while this action was publishing the finding: the publication may or may not have happened. It is not repeated."
 
-// finding applies the actions of f that have no execution in recorded yet.
-// It returns the publication to make before f's next action, or nil once f
-// is done.
+// finding applies, one after the other, the actions of f that have no
+// execution in recorded yet. It returns the publication to make before f's
+// next action, or nil once f is done.
 func (p *progress) finding(ctx context.Context, f iot.AuditFinding, recorded []iot.MitigationExecution) (*publication, error) {
 	skip := p.skipReason(f)
 	failed := false
@@ -45,17 +45,14 @@ func (p *progress) finding(ctx context.Context, f iot.AuditFinding, recorded []i
 			failed = failed || x.Status == iot.ExecutionFailed
 			continue
 		}
-		def := p.byName[name]
-		now := p.e.clock.Now()
-		x := iot.MitigationExecution{TaskID: p.task.ID, FindingID: f.ID, Seq: seq, ActionName: name, ActionID: def.ID,
-			StartTime: now, EndTime: now, Status: iot.ExecutionSkipped}
+		x := p.newExecution(f, seq, name)
 		switch {
 		case skip != "":
 			x.Message = skip
 		case failed:
-			x.Message = "An earlier action on this finding failed."
+			x.Message = earlierFailure
 		default:
-			pub, err := p.apply(ctx, f, def, &x)
+			pub, err := p.apply(ctx, f, p.byName[name], &x)
 			if err != nil || pub != nil {
 				return pub, err
 			}
@@ -63,9 +60,26 @@ func (p *progress) finding(ctx context.Context, f iot.AuditFinding, recorded []i
 		}
 		p.executions = append(p.executions, x)
 	}
+	p.count(f, skip != "", failed)
+	return nil, nil
+}
+
+// earlierFailure is the message of the actions skipped after a failure.
+const earlierFailure = "An earlier action on this finding failed."
+
+// newExecution is the execution of a finding's action at seq, SKIPPED until
+// said otherwise.
+func (p *progress) newExecution(f iot.AuditFinding, seq int, name string) iot.MitigationExecution {
+	now := p.e.clock.Now()
+	return iot.MitigationExecution{TaskID: p.task.ID, FindingID: f.ID, Seq: seq, ActionName: name, ActionID: p.byName[name].ID,
+		StartTime: now, EndTime: now, Status: iot.ExecutionSkipped}
+}
+
+// count counts a finding the task is done with.
+func (p *progress) count(f iot.AuditFinding, skipped, failed bool) {
 	c := p.task.Statistics[f.CheckName]
 	switch {
-	case skip != "":
+	case skipped:
 		c.Skipped++
 	case failed:
 		c.Failed++
@@ -73,28 +87,39 @@ func (p *progress) finding(ctx context.Context, f iot.AuditFinding, recorded []i
 		c.Succeeded++
 	}
 	p.task.Statistics[f.CheckName] = c
-	return nil, nil
 }
 
 // apply runs one action on f and sets x's outcome; an action with an outside
 // effect is recorded IN_PROGRESS and returned as the publication to make.
-// Domain errors fail the execution; others abort the step.
 func (p *progress) apply(ctx context.Context, f iot.AuditFinding, def iot.MitigationAction, x *iot.MitigationExecution) (*publication, error) {
+	typ, err := p.typeOf(def)
+	if err != nil {
+		return nil, err
+	}
+	if !typ.external() {
+		return nil, p.settle(x, typ.apply(ctx, p.e, p.tx, f, def.Params))
+	}
+	m, err := typ.message(ctx, p.e, p.tx, f, *p.task, def)
+	if err != nil {
+		return nil, p.settle(x, err)
+	}
+	x.Status, x.EndTime = iot.ExecutionInProgress, time.Time{}
+	p.executions = append(p.executions, *x)
+	return &publication{execution: *x, message: m}, nil
+}
+
+func (p *progress) typeOf(def iot.MitigationAction) (*actionType, error) {
 	typ, ok := lookupType(def.Type)
 	if !ok {
 		return nil, fmt.Errorf("mitigation: action %s has the unknown type %s", def.Name, def.Type)
 	}
-	var err error
-	if typ.external() {
-		var m outbound
-		if m, err = typ.message(ctx, p.e, p.tx, f, *p.task, def); err == nil {
-			x.Status, x.EndTime = iot.ExecutionInProgress, time.Time{}
-			p.executions = append(p.executions, *x)
-			return &publication{execution: *x, message: m}, nil
-		}
-	} else {
-		err = typ.apply(ctx, p.e, p.tx, f, def.Params)
-	}
+	return typ, nil
+}
+
+// settle sets the outcome of an applied action: COMPLETED, or FAILED with
+// the message of its domain error. Any other error is returned: it aborts
+// the step.
+func (p *progress) settle(x *iot.MitigationExecution, err error) error {
 	var domain *iot.Error
 	switch {
 	case err == nil:
@@ -102,10 +127,10 @@ func (p *progress) apply(ctx context.Context, f iot.AuditFinding, def iot.Mitiga
 	case errors.As(err, &domain):
 		x.Status, x.ErrorCode, x.Message = iot.ExecutionFailed, iot.ExecutionErrorInvalidState, truncate(domain.Message)
 	default:
-		return nil, err
+		return err
 	}
 	x.EndTime = p.e.clock.Now()
-	return nil, nil
+	return nil
 }
 
 // skipReason says why the task skips all of f's actions, "" when it does

@@ -115,6 +115,12 @@ func (e *Engine) step(ctx context.Context, tx store.Tx, taskID string, sent *pub
 		return nil, true, tx.PutMitigationTask(ctx, task)
 	}
 	p := &progress{e: e, tx: tx, task: &task, byName: snapshotByName(task)}
+	if allInStore(task) {
+		if err := p.batch(ctx, findings); err != nil {
+			return nil, false, err
+		}
+		findings = nil // all done
+	}
 	for i, f := range findings {
 		var recorded []iot.MitigationExecution
 		if i == 0 {

@@ -41,26 +41,46 @@ func newSemanticsFixture(e *testEnv) semanticsFixture {
 	return s
 }
 
+// TestTaskSemantics runs the same task with an action that publishes (the
+// findings go one at a time) and without (they go in passes, see
+// progress_batch.go): the outcome is the same.
 func TestTaskSemantics(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		actions []string
+	}{
+		{"one finding at a time", []string{"deactivate", "isolate", "notify"}},
+		{"in passes", []string{"deactivate", "isolate"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testTaskSemantics(t, tc.actions) })
+	}
+}
+
+func testTaskSemantics(t *testing.T, actions []string) {
 	e := newTestEnv(t, 2)
 	s := newSemanticsFixture(e)
-	mapping := map[string][]string{expiringCheck: {"deactivate", "isolate", "notify"}}
 
-	task := e.run("semantics", iot.MitigationTaskTarget{AuditTaskID: auditID}, mapping)
+	task := e.run("semantics", iot.MitigationTaskTarget{AuditTaskID: auditID}, map[string][]string{expiringCheck: actions})
 
 	if task.Status != iot.MitigationTaskFailed || task.EndTime.IsZero() {
 		t.Errorf("task %s, end %v; want FAILED (an action failed) with an end time", task.Status, task.EndTime)
 	}
 	wantCounts(t, task, map[string]iot.MitigationFindingCounts{expiringCheck: {Total: 3, Succeeded: 1, Failed: 1, Skipped: 1}})
+	all := func(first iot.MitigationExecutionStatus, code string, rest iot.MitigationExecutionStatus) []outcome {
+		out := []outcome{{actions[0], first, code}}
+		for _, a := range actions[1:] {
+			out = append(out, outcome{a, rest, ""})
+		}
+		return out
+	}
 	for _, tc := range []struct {
 		name    string
 		finding string
 		want    []outcome
 	}{
-		{"in mapping order", s.ok.ID, []outcome{{"deactivate", iot.ExecutionCompleted, ""}, {"isolate", iot.ExecutionCompleted, ""}, {"notify", iot.ExecutionCompleted, ""}}},
-		{"skipped after a failure", s.revoked.ID, []outcome{{"deactivate", iot.ExecutionFailed, iot.ExecutionErrorInvalidState},
-			{"isolate", iot.ExecutionSkipped, ""}, {"notify", iot.ExecutionSkipped, ""}}},
-		{"suppressed", s.suppressed.ID, []outcome{{"deactivate", iot.ExecutionSkipped, ""}, {"isolate", iot.ExecutionSkipped, ""}, {"notify", iot.ExecutionSkipped, ""}}},
+		{"in mapping order", s.ok.ID, all(iot.ExecutionCompleted, "", iot.ExecutionCompleted)},
+		{"skipped after a failure", s.revoked.ID, all(iot.ExecutionFailed, iot.ExecutionErrorInvalidState, iot.ExecutionSkipped)},
+		{"suppressed", s.suppressed.ID, all(iot.ExecutionSkipped, "", iot.ExecutionSkipped)},
 		{"check not mapped", s.unmapped.ID, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,8 +95,8 @@ func TestTaskSemantics(t *testing.T) {
 	if diff := cmp.Diff([]string{"quarantine"}, e.groupsOf("lamp")); diff != "" {
 		t.Errorf("groups of the thing (-want +got):\n%s", diff)
 	}
-	if n := len(e.pub.published()); n != 1 {
-		t.Errorf("%d findings published, want 1 (the one that succeeded)", n)
+	if n, want := len(e.pub.published()), len(actions)-2; n != want {
+		t.Errorf("%d findings published, want %d", n, want)
 	}
 	for _, x := range e.executions("semantics", s.suppressed.ID) {
 		if x.Message == "" {

@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +25,8 @@ func testMitigation(t *testing.T, open Opener) {
 	t.Run("Executions", func(t *testing.T) { testMitigationExecutions(t, open) })
 	t.Run("CountAuditFindings", func(t *testing.T) { testCountAuditFindings(t, open) })
 	t.Run("Retention", func(t *testing.T) { testMitigationRetention(t, open) })
+	t.Run("ManyExecutions", func(t *testing.T) { testManyMitigationExecutions(t, open) })
+	t.Run("CertificateBatches", func(t *testing.T) { testCertificateBatches(t, open) })
 }
 
 // mitigationActionFixture returns a definition of each type, by n modulo 6.
@@ -418,6 +422,81 @@ func testMitigationRetention(t *testing.T, open Opener) {
 		_, err := tx.MitigationTask(ctx, "old")
 		if err != nil {
 			t.Errorf("the other account's task was deleted: %v", err)
+		}
+		return nil
+	})
+}
+
+func testManyMitigationExecutions(t *testing.T, open Opener) {
+	s := NewWithAccounts(t, open)
+	ctx := context.Background()
+	putMitigationTasks(t, s, Account.ID, mitigationTaskFixture("m1", 0, iot.MitigationTaskInProgress))
+	var xs []iot.MitigationExecution
+	for i := range 250 {
+		xs = append(xs, iot.MitigationExecution{TaskID: "m1", FindingID: fmt.Sprintf("f%03d", i/2), Seq: i % 2,
+			ActionName: "a", ActionID: "i", Status: iot.ExecutionCompleted, StartTime: T0, EndTime: T0.Add(time.Millisecond),
+			Message: fmt.Sprint("message ", i)})
+	}
+	Update(t, s, Account.ID, func(tx store.Tx) error { return tx.PutMitigationExecutions(ctx, xs) })
+	View(t, s, Account.ID, func(tx store.ReadTx) error {
+		for _, f := range []int{0, 60, 124} {
+			got, err := tx.MitigationExecutions(ctx, "m1", fmt.Sprintf("f%03d", f))
+			if diff := cmp.Diff(xs[2*f:2*f+2], got); err != nil || diff != "" {
+				t.Errorf("executions of finding %d (-want +got) err=%v:\n%s", f, err, diff)
+			}
+		}
+		return nil
+	})
+}
+
+func testCertificateBatches(t *testing.T, open Opener) {
+	s := NewWithAccounts(t, open)
+	ctx := context.Background()
+	var ids []string
+	Update(t, s, Account.ID, func(tx store.Tx) error {
+		for i, status := range []iot.CertificateStatus{iot.CertificateActive, iot.CertificateRevoked, iot.CertificateActive} {
+			c := fixtureCertificate(i+1, T0)
+			c.Status, c.CustomerVersion = status, i+1
+			if _, err := tx.CreateCertificate(ctx, c, nil); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		return nil
+	})
+	View(t, s, Other.ID, func(tx store.ReadTx) error {
+		if got, err := tx.CertificateStates(ctx, ids); err != nil || len(got) != 0 {
+			t.Errorf("the other account reads %v, %v", got, err)
+		}
+		return nil
+	})
+	View(t, s, Account.ID, func(tx store.ReadTx) error {
+		got, err := tx.CertificateStates(ctx, []string{ids[1], "missing", ids[0]})
+		slices.SortFunc(got, func(a, b iot.Certificate) int { return strings.Compare(a.ID, b.ID) })
+		want := []iot.Certificate{{ID: ids[0], Status: iot.CertificateActive, CustomerVersion: 1},
+			{ID: ids[1], Status: iot.CertificateRevoked, CustomerVersion: 2}}
+		slices.SortFunc(want, func(a, b iot.Certificate) int { return strings.Compare(a.ID, b.ID) })
+		if diff := cmp.Diff(want, got); err != nil || diff != "" {
+			t.Errorf("CertificateStates (-want +got) err=%v:\n%s", err, diff)
+		}
+		return nil
+	})
+	at := T0.Add(time.Hour)
+	Update(t, s, Other.ID, func(tx store.Tx) error {
+		return tx.SetCertificatesStatus(ctx, ids, iot.CertificateInactive, at, "other")
+	})
+	Update(t, s, Account.ID, func(tx store.Tx) error {
+		return tx.SetCertificatesStatus(ctx, ids[:2], iot.CertificateInactive, at, "generation-2")
+	})
+	View(t, s, Account.ID, func(tx store.ReadTx) error {
+		for i, id := range ids {
+			c, err := tx.Certificate(ctx, id)
+			changed := i < 2
+			if err != nil || (c.Status == iot.CertificateInactive) != changed || (c.GenerationID == "generation-2") != changed ||
+				(c.CustomerVersion == i+2) != changed || c.LastModifiedAt.Equal(at) != changed {
+				t.Errorf("certificate %d after SetCertificatesStatus: %s, version %d, generation %s, modified %v, %v",
+					i, c.Status, c.CustomerVersion, c.GenerationID, c.LastModifiedAt, err)
+			}
 		}
 		return nil
 	})
