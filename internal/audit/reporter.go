@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/iotdefender/iotdefender/internal/audit/check"
@@ -47,8 +48,10 @@ type reporter struct {
 	seed               maphash.Seed
 	suppressedFindings int64
 	// writing receives the outcome of the batch being written; nil when none is.
-	writing  chan error
-	total    int64
+	writing chan error
+	// total counts the resources examined: once per row of a scan, without
+	// the lock.
+	total    atomic.Int64
 	message  string
 	writeErr error // the first failed write; later findings are dropped
 	stopped  bool  // the check left IN_PROGRESS under us
@@ -57,11 +60,7 @@ type reporter struct {
 
 var _ check.Reporter = (*reporter)(nil)
 
-func (r *reporter) Evaluated(n int) {
-	r.mu.Lock()
-	r.total += int64(n)
-	r.mu.Unlock()
-}
+func (r *reporter) Evaluated(n int) { r.total.Add(int64(n)) }
 
 func (r *reporter) Message(text string) {
 	r.mu.Lock()
@@ -227,7 +226,7 @@ func (r *reporter) finish(evalErr error) {
 				return err
 			}
 		}
-		res.TotalResources, res.NonCompliantResources, res.SuppressedResources = r.total, nonCompliant, suppressed
+		res.TotalResources, res.NonCompliantResources, res.SuppressedResources = r.total.Load(), nonCompliant, suppressed
 		res.Message = r.message
 		res.Status = iot.CheckNonCompliant
 		if res.Compliant() {

@@ -2,6 +2,7 @@ package evaluate
 
 import (
 	"iter"
+	"sync"
 
 	"github.com/iotdefender/iotdefender/internal/iot"
 	"github.com/iotdefender/iotdefender/internal/store"
@@ -21,10 +22,18 @@ type certificates struct {
 	err  error
 }
 
+// certificateBatches recycles the batches: the checks keep nothing of a row
+// (check.Visitor), so a batch they have read is filled again.
+var certificateBatches = sync.Pool{New: func() any { return new([certificateBatch]iot.Certificate) }}
+
+func newBatch() []iot.Certificate {
+	return certificateBatches.Get().(*[certificateBatch]iot.Certificate)[:0]
+}
+
 // readCertificatePart sends one part of the certificates, in batches, until it
 // is read or stop is closed (the checks need no more rows).
 func (a *audit) readCertificatePart(tx store.ReadTx, part int) {
-	batch := make([]iot.Certificate, 0, certificateBatch)
+	batch := newBatch()
 	send := func(b certificates) bool {
 		select {
 		case a.certificates <- b:
@@ -42,7 +51,7 @@ func (a *audit) readCertificatePart(tx store.ReadTx, part int) {
 			if !send(certificates{rows: batch}) {
 				return
 			}
-			batch = make([]iot.Certificate, 0, certificateBatch)
+			batch = newBatch()
 		}
 	}
 	if len(batch) > 0 {
@@ -63,6 +72,7 @@ func certificateRows(batches <-chan certificates) iter.Seq2[*iot.Certificate, er
 					return
 				}
 			}
+			certificateBatches.Put((*[certificateBatch]iot.Certificate)(b.rows[:certificateBatch]))
 		}
 	}
 }

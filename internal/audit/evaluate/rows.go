@@ -75,24 +75,25 @@ func loggingRows(ctx context.Context, tx store.ReadTx) iter.Seq2[*check.LoggingS
 }
 
 // groups gathers consecutive events with the same key into one group each; the
-// events come ordered by that key.
+// events come ordered by that key. One group is filled again for each key: a
+// visitor keeps nothing of a row (check.Visitor).
 func groups(events iter.Seq2[iot.ConnectionEvent, error], key func(iot.ConnectionEvent) string) iter.Seq2[*check.ConnectionGroup, error] {
 	return func(yield func(*check.ConnectionGroup, error) bool) {
-		var g *check.ConnectionGroup
+		g := &check.ConnectionGroup{}
 		for e, err := range events {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			if k := key(e); g == nil || k != g.Key {
-				if g != nil && !yield(g, nil) {
+			if k := key(e); len(g.Events) == 0 || k != g.Key {
+				if len(g.Events) > 0 && !yield(g, nil) {
 					return
 				}
-				g = &check.ConnectionGroup{Key: k}
+				g.Key, g.Events = k, g.Events[:0]
 			}
 			g.Events = append(g.Events, e)
 		}
-		if g != nil {
+		if len(g.Events) > 0 {
 			yield(g, nil)
 		}
 	}
