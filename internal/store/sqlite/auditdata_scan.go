@@ -16,20 +16,24 @@ func (t *tx) auditQuery(ctx context.Context, query string, args ...any) (*sql.Ro
 	return t.q.QueryContext(ctx, query, args...)
 }
 
-// scanCacheKiB bounds the page cache of a connection while it runs an audit
-// scan. A scan reads most of its pages once: the connections' usual cache,
-// filled by each of the audit's transactions, would hold hundreds of
+// The page cache of a connection is bounded while it runs an audit scan or
+// writes an audit's findings. A scan reads most of its pages once, and
+// findings are appended at the end of their indexes: the connections' usual
+// cache, filled by each of the audit's transactions, would hold hundreds of
 // megabytes of pages that are not read again.
-const scanCacheKiB = 2048
+const (
+	scanCacheKiB    = 2048
+	findingCacheKiB = 16384
+)
 
-// boundCache bounds the page cache of the transaction's connection to
-// scanCacheKiB, and returns what restores its size.
-func (t *tx) boundCache(ctx context.Context) (restore func()) {
+// boundCache bounds the page cache of the transaction's connection to kib
+// KiB, and returns what restores its size.
+func (t *tx) boundCache(ctx context.Context, kib int) (restore func()) {
 	var size int64
-	if err := t.q.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&size); err != nil || size == -scanCacheKiB {
+	if err := t.q.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&size); err != nil || size == int64(-kib) {
 		return func() {} // a scan in a scan, or the scan's own error follows
 	}
-	if _, err := t.q.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(-scanCacheKiB)); err != nil {
+	if _, err := t.q.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(-kib)); err != nil {
 		return func() {}
 	}
 	return func() {
@@ -42,7 +46,7 @@ func (t *tx) boundCache(ctx context.Context) (restore func()) {
 func auditScan[T any](ctx context.Context, t *tx, scan func(*sql.Rows) (T, error), query string, args ...any) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		defer t.boundCache(ctx)()
+		defer t.boundCache(ctx, scanCacheKiB)()
 		rows, err := t.auditQuery(ctx, query, args...)
 		if err != nil {
 			yield(zero, err)
