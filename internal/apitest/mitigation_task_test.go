@@ -163,7 +163,7 @@ func TestAuditMitigationActionsTasks(t *testing.T) {
 			AuditCheckToActionsMapping: map[string][]string{expiringCheck: {"blank"}}},
 			func(t *testing.T, err error) { wantErr[*types.InvalidRequestException](t, err) }},
 		{"both target forms", &awsiot.StartAuditMitigationActionsTaskInput{TaskId: aws.String("refused"),
-			Target: &types.AuditMitigationActionsTaskTarget{AuditTaskId: aws.String(audit), FindingIds: []string{findings[good]}},
+			Target:                     &types.AuditMitigationActionsTaskTarget{AuditTaskId: aws.String(audit), FindingIds: []string{findings[good]}},
 			AuditCheckToActionsMapping: mapping},
 			func(t *testing.T, err error) { wantErr[*types.InvalidRequestException](t, err) }},
 		{"26 findings", &awsiot.StartAuditMitigationActionsTaskInput{TaskId: aws.String("refused"),
@@ -185,7 +185,7 @@ func TestAuditMitigationActionsTasks(t *testing.T) {
 	// A second task, of the good finding only.
 	sleepPastMillisecond()
 	if _, err := c.StartAuditMitigationActionsTask(ctx(t), &awsiot.StartAuditMitigationActionsTaskInput{TaskId: aws.String("again"),
-		Target: &types.AuditMitigationActionsTaskTarget{FindingIds: []string{findings[good]}},
+		Target:                     &types.AuditMitigationActionsTaskTarget{FindingIds: []string{findings[good]}},
 		AuditCheckToActionsMapping: map[string][]string{expiringCheck: {"deactivate"}}}); err != nil {
 		t.Fatal(err)
 	}
