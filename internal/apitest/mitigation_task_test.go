@@ -67,6 +67,20 @@ func executionOutcomes(t *testing.T, c *awsiot.Client, task, finding string, sta
 
 const expiringCheck = "DEVICE_CERTIFICATE_EXPIRING_CHECK"
 
+// wantEnded checks that a task ended in status, and its counts of the
+// expiring check's findings: total, succeeded, failed, skipped, canceled.
+func wantEnded(t *testing.T, d *awsiot.DescribeAuditMitigationActionsTaskOutput, status types.AuditMitigationActionsTaskStatus, counts ...int64) {
+	t.Helper()
+	if d.TaskStatus != status || d.EndTime == nil {
+		t.Errorf("task %s, end %v; want %s with an end time", d.TaskStatus, d.EndTime, status)
+	}
+	want := map[string]types.TaskStatisticsForAuditCheck{expiringCheck: {TotalFindingsCount: &counts[0],
+		SucceededFindingsCount: &counts[1], FailedFindingsCount: &counts[2], SkippedFindingsCount: &counts[3], CanceledFindingsCount: &counts[4]}}
+	if diff := cmp.Diff(want, d.TaskStatistics, ignoreSerde); diff != "" {
+		t.Errorf("statistics (-want +got):\n%s", diff)
+	}
+}
+
 func TestAuditMitigationActionsTasks(t *testing.T) {
 	e := newEnv(t)
 	c := e.Client
@@ -107,15 +121,7 @@ func TestAuditMitigationActionsTasks(t *testing.T) {
 			t.Fatalf("start: %+v, %v", out, err)
 		}
 	}
-	d := waitMitigation(t, c, "contain")
-	if d.TaskStatus != types.AuditMitigationActionsTaskStatusFailed || d.EndTime == nil {
-		t.Errorf("task %s, end %v; want FAILED with an end time", d.TaskStatus, d.EndTime)
-	}
-	wantStats := map[string]types.TaskStatisticsForAuditCheck{expiringCheck: {TotalFindingsCount: aws.Int64(2),
-		SucceededFindingsCount: aws.Int64(1), FailedFindingsCount: aws.Int64(1), SkippedFindingsCount: aws.Int64(0), CanceledFindingsCount: aws.Int64(0)}}
-	if diff := cmp.Diff(wantStats, d.TaskStatistics, ignoreSerde); diff != "" {
-		t.Errorf("statistics (-want +got):\n%s", diff)
-	}
+	wantEnded(t, waitMitigation(t, c, "contain"), types.AuditMitigationActionsTaskStatusFailed, 2, 1, 1, 0, 0)
 	for id, want := range map[string]types.CertificateStatus{good: types.CertificateStatusInactive, revoked: types.CertificateStatusRevoked} {
 		got, err := c.DescribeCertificate(ctx(t), &awsiot.DescribeCertificateInput{CertificateId: aws.String(id)})
 		if err != nil || got.CertificateDescription.Status != want {
@@ -314,15 +320,7 @@ func TestCancelAuditMitigationActionsTask(t *testing.T) {
 	}
 	release()
 
-	d := waitMitigation(t, c, "stop-me")
-	if d.TaskStatus != types.AuditMitigationActionsTaskStatusCanceled || d.EndTime == nil {
-		t.Errorf("task %s, end %v; want CANCELED with an end time", d.TaskStatus, d.EndTime)
-	}
-	wantStats := map[string]types.TaskStatisticsForAuditCheck{expiringCheck: {TotalFindingsCount: aws.Int64(2),
-		SucceededFindingsCount: aws.Int64(0), FailedFindingsCount: aws.Int64(0), SkippedFindingsCount: aws.Int64(0), CanceledFindingsCount: aws.Int64(2)}}
-	if diff := cmp.Diff(wantStats, d.TaskStatistics, ignoreSerde); diff != "" {
-		t.Errorf("statistics (-want +got):\n%s", diff)
-	}
+	wantEnded(t, waitMitigation(t, c, "stop-me"), types.AuditMitigationActionsTaskStatusCanceled, 2, 0, 0, 0, 2)
 	for _, id := range certs {
 		got, err := c.DescribeCertificate(ctx(t), &awsiot.DescribeCertificateInput{CertificateId: aws.String(id)})
 		if err != nil || got.CertificateDescription.Status != types.CertificateStatusActive {

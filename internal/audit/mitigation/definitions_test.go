@@ -175,19 +175,10 @@ func TestListDefinitions(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			req := ListActionsRequest{Type: tc.typ, ListRequest: ListRequest{MaxResults: 2}}
-			for {
-				page, next, err := e.ListMitigationActions(ctx, testAccount, req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, a := range page {
-					got = append(got, a.Name)
-				}
-				if next == "" {
-					break
-				}
-				req.NextToken = next
+			for _, a := range allPages(t, func(next string) ([]Action, string, error) {
+				return e.ListMitigationActions(ctx, testAccount, ListActionsRequest{Type: tc.typ, ListRequest: ListRequest{MaxResults: 2, NextToken: next}})
+			}) {
+				got = append(got, a.Name)
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("listing (-want +got):\n%s", diff)

@@ -251,22 +251,31 @@ func (e *testEnv) wait(id string) iot.MitigationTask {
 	}
 }
 
+// allPages reads a listing to its end: list returns the page after a token
+// and the token of the next one.
+func allPages[T any](t testing.TB, list func(next string) ([]T, string, error)) []T {
+	t.Helper()
+	var all []T
+	for next, pages := "", 0; ; pages++ {
+		page, token, err := list(next)
+		if err != nil || pages > 100 {
+			t.Fatalf("page %d: %v", pages, err)
+		}
+		all = append(all, page...)
+		if token == "" {
+			return all
+		}
+		next = token
+	}
+}
+
 // executions lists every execution of a task on a finding.
 func (e *testEnv) executions(taskID, findingID string) []iot.MitigationExecution {
 	e.t.Helper()
-	var all []iot.MitigationExecution
-	req := ListExecutionsRequest{TaskID: taskID, FindingID: findingID, ListRequest: ListRequest{MaxResults: 2}}
-	for {
-		page, next, err := e.ListAuditMitigationActionsExecutions(context.Background(), testAccount, req)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		all = append(all, page...)
-		if next == "" {
-			return all
-		}
-		req.NextToken = next
-	}
+	return allPages(e.t, func(next string) ([]iot.MitigationExecution, string, error) {
+		return e.ListAuditMitigationActionsExecutions(context.Background(), testAccount, ListExecutionsRequest{TaskID: taskID,
+			FindingID: findingID, ListRequest: ListRequest{MaxResults: 2, NextToken: next}})
+	})
 }
 
 // outcome is an execution without its times: what the tests compare.

@@ -15,20 +15,13 @@ import (
 func (e *testEnv) listTasks(req ListTasksRequest) []string {
 	e.t.Helper()
 	var ids []string
-	req.MaxResults = 2
-	for {
-		page, next, err := e.ListAuditMitigationActionsTasks(context.Background(), testAccount, req)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		for _, task := range page {
-			ids = append(ids, task.ID)
-		}
-		if next == "" {
-			return ids
-		}
-		req.NextToken = next
+	for _, task := range allPages(e.t, func(next string) ([]iot.MitigationTask, string, error) {
+		req.MaxResults, req.NextToken = 2, next
+		return e.ListAuditMitigationActionsTasks(context.Background(), testAccount, req)
+	}) {
+		ids = append(ids, task.ID)
 	}
+	return ids
 }
 
 func TestListTasks(t *testing.T) {

@@ -3,8 +3,8 @@ package mitigation
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
-	"sort"
 
 	"github.com/iotdefender/iotdefender/internal/audit/check"
 	"github.com/iotdefender/iotdefender/internal/iot"
@@ -159,7 +159,7 @@ func (e *Engine) checkTarget(t iot.MitigationTaskTarget) error {
 func (e *Engine) mappedActions(ctx context.Context, tx store.ReadTx, mapping map[string][]string) ([]iot.MitigationAction, error) {
 	var snapshot []iot.MitigationAction
 	seen := map[string]bool{}
-	for _, name := range sortedKeys(mapping) {
+	for _, name := range slices.Sorted(maps.Keys(mapping)) {
 		ch := e.checks[name]
 		for _, actionName := range mapping[name] {
 			a, err := tx.MitigationAction(ctx, actionName)
@@ -217,15 +217,6 @@ func (e *Engine) targetTotals(ctx context.Context, tx store.ReadTx, t iot.Mitiga
 		}
 	}
 	return totals, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // lookupCheck returns the audit check with that name, or an InvalidRequest

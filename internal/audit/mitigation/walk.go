@@ -3,6 +3,8 @@ package mitigation
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,7 +65,7 @@ func walkAudit(ctx context.Context, tx store.ReadTx, task iot.MitigationTask, n 
 	cursorCheck, _, _ := strings.Cut(task.Cursor, "\x00")
 	end := task.Cursor
 	var out []walkedFinding
-	for _, name := range sortedKeys(task.Mapping) {
+	for _, name := range slices.Sorted(maps.Keys(task.Mapping)) {
 		if name < cursorCheck || len(out) == n {
 			continue
 		}
