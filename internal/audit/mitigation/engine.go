@@ -5,10 +5,12 @@
 // through the SNS API.
 //
 // One file per action type registers the type with its metadata (action.go
-// says what a type is). A task walks its findings in chunks; each chunk is one
-// transaction that applies the actions to its findings and records their
-// executions, so that a stop of the process never applies an action twice nor
-// loses the record of one (run.go). Publishing a finding cannot share a
+// says what a type is). A task walks its findings in chunks (walk.go); each
+// chunk is one transaction that applies the actions to its findings and
+// records their executions, so that a stop of the process never applies an
+// action twice nor loses the record of one (run.go). A task whose actions all
+// stay in the store goes through a chunk in passes, one action for all its
+// findings at once (progress_batch.go). Publishing a finding cannot share a
 // transaction: its execution is recorded IN_PROGRESS before and its outcome
 // after, and one found IN_PROGRESS after a restart ends FAILED, never
 // published again.
@@ -152,7 +154,9 @@ func (e *Engine) tick() {
 }
 
 // Close stops the running tasks between two of their transactions and waits
-// for them. They stay IN_PROGRESS in the store; the next Start resumes them.
+// for them; a publication under way ends first (publishTimeout at most) and
+// its outcome is recorded. The tasks stay IN_PROGRESS in the store; the next
+// Start resumes them.
 func (e *Engine) Close() {
 	e.cancel()
 	e.loop.Wait()
