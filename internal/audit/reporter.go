@@ -47,8 +47,11 @@ type reporter struct {
 	resources          []uint64
 	seed               maphash.Seed
 	suppressedFindings int64
-	// writing receives the outcome of the batch being written; nil when none is.
-	writing chan error
+	// writing receives the outcome of the batch being written, inFlight; nil
+	// when none is. spare is the slice of the last batch written, emptied, for
+	// the next batch.
+	writing         chan error
+	inFlight, spare []iot.AuditFinding
 	// total counts the resources examined: once per row of a scan, without
 	// the lock.
 	total    atomic.Int64
@@ -84,10 +87,19 @@ func (r *reporter) NonCompliant(f check.Finding) {
 		r.suppressedFindings++
 	}
 	r.buf = append(r.buf, finding)
-	if len(r.buf) >= r.e.batchSize {
+	switch {
+	case len(r.buf) >= r.e.batchSize:
+		r.flush()
+	case len(r.buf) >= min(earlyBatch, r.e.batchSize) && r.written():
 		r.flush()
 	}
 }
+
+// earlyBatch is how many findings are worth a transaction of their own: a
+// batch that size is written as soon as the previous one is, so that findings
+// are written while the check goes on rather than left for its end. While the
+// previous batch is being written, findings accumulate up to the batch size.
+const earlyBatch = 1000
 
 // finding turns what the check reported into the stored finding; key is its
 // resource's key.
@@ -139,7 +151,7 @@ func (r *reporter) flush() {
 		return
 	}
 	batch := r.buf
-	r.buf = make([]iot.AuditFinding, 0, r.e.batchSize)
+	r.buf, r.spare, r.inFlight = r.spare, nil, batch
 	done := make(chan error, 1)
 	r.writing = done
 	go func() {
@@ -155,9 +167,28 @@ func (r *reporter) flush() {
 // awaitWrite waits for the batch being written, if any, and records its outcome.
 func (r *reporter) awaitWrite() {
 	if r.writing != nil {
-		r.failed(<-r.writing)
-		r.writing = nil
+		r.wrote(<-r.writing)
 	}
+}
+
+// written reports whether no batch is being written, recording the outcome of
+// one that just was.
+func (r *reporter) written() bool {
+	select {
+	case err := <-r.writing: // a nil channel is never ready
+		r.wrote(err)
+	default:
+	}
+	return r.writing == nil
+}
+
+// wrote records the outcome of the batch in flight, whose slice becomes the
+// spare one.
+func (r *reporter) wrote(err error) {
+	r.failed(err)
+	r.writing = nil
+	clear(r.inFlight)
+	r.spare, r.inFlight = r.inFlight[:0], nil
 }
 
 // failed records the outcome of a write.
@@ -234,7 +265,7 @@ func (r *reporter) finish(evalErr error) {
 		}
 		return tx.PutAuditCheckResult(r.ctx, r.task.ID, res)
 	})
-	r.buf, r.resources = nil, nil
+	r.buf, r.spare, r.resources = nil, nil, nil
 	r.failed(err)
 }
 

@@ -58,9 +58,13 @@ func scan[R any](log *slog.Logger, runs []*run, begin func(*run) (check.Visitor[
 			return
 		}
 	}
+	// The runs end together, so that their reporters' last writes can share
+	// the store's commits.
+	var wg sync.WaitGroup
 	for _, m := range members {
-		m.run.finish(protect(log, m.run, m.visitor.End))
+		wg.Go(func() { m.run.finish(protect(log, m.run, m.visitor.End)) })
 	}
+	wg.Wait()
 }
 
 // visitor starts the visitor of a run over rows of type R in scope.
