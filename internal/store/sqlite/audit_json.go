@@ -35,6 +35,9 @@ type storedIssuerCert struct {
 }
 
 func encodeIdentifier(r iot.ResourceIdentifier) (string, error) {
+	if name, id, ok := plainIdentifier(r); ok {
+		return `{"` + name + `":"` + id + `"}`, nil // as encoding/json writes it
+	}
 	s := storedIdentifier{
 		DeviceCertificateID: r.DeviceCertificateID, CACertificateID: r.CACertificateID,
 		CognitoIdentityPoolID: r.CognitoIdentityPoolID, ClientID: r.ClientID, Account: r.Account,
@@ -48,6 +51,41 @@ func encodeIdentifier(r iot.ResourceIdentifier) (string, error) {
 	}
 	b, err := json.Marshal(s)
 	return string(b), err
+}
+
+// plainIdentifier returns the one member of an identifier that names its
+// resource by a string needing no JSON escape, as the identifiers of most
+// findings do (a certificate id, a client id); ok=false for any other.
+func plainIdentifier(r iot.ResourceIdentifier) (name, id string, ok bool) {
+	if r.PolicyVersion != nil || r.IssuerCertificate != nil {
+		return "", "", false
+	}
+	members := [...]struct{ name, v string }{
+		{"deviceCertificateId", r.DeviceCertificateID}, {"caCertificateId", r.CACertificateID},
+		{"cognitoIdentityPoolId", r.CognitoIdentityPoolID}, {"clientId", r.ClientID}, {"account", r.Account},
+		{"iamRoleArn", r.IAMRoleARN}, {"roleAliasArn", r.RoleAliasARN}, {"deviceCertificateArn", r.DeviceCertificateARN},
+	}
+	for _, m := range members {
+		switch {
+		case m.v == "":
+		case id != "" || !plainJSON(m.v):
+			return "", "", false
+		default:
+			name, id = m.name, m.v
+		}
+	}
+	return name, id, id != ""
+}
+
+// plainJSON reports whether s is written in JSON as it is, between quotes.
+func plainJSON(s string) bool {
+	for i := range len(s) {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':' || c == '/') {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeIdentifier(text string) (iot.ResourceIdentifier, error) {
