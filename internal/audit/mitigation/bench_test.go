@@ -16,9 +16,10 @@ import (
 // BenchmarkDeactivate100000 runs a task that deactivates the 100,000 ACTIVE
 // device certificates one audit found, one finding each, with the default
 // chunk size; the fleet and the audit are loaded directly into the store.
-// The target is at most 5 s per task, for findings in the order an audit
-// reports them. In random order every chunk of findings touches pages all
-// over the certificates, and the task writes many more pages:
+// The target is at most 5 s per task. Findings in the order an audit reports
+// them touch the certificates' pages a few at a time; in random order every
+// chunk touches pages all over the certificates, and the task writes many
+// more pages:
 //
 //	go test ./internal/audit/mitigation/ -run '^$' -bench Deactivate100000 -benchtime 1x
 func BenchmarkDeactivate100000(b *testing.B) {
