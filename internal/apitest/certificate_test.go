@@ -13,6 +13,7 @@ import (
 	awsiot "github.com/aws/aws-sdk-go-v2/service/iot"
 	"github.com/aws/aws-sdk-go-v2/service/iot/types"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestCreateKeysAndCertificateThenDescribe(t *testing.T) {
@@ -165,11 +166,16 @@ func TestRegisterCertificateWithCA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Both, oldest first; two registered in the same millisecond come in id order.
 	var ids []string
-	for _, c := range byCA.Certificates {
+	for i, c := range byCA.Certificates {
 		ids = append(ids, aws.ToString(c.CertificateId))
+		if i > 0 && c.CreationDate.Before(*byCA.Certificates[i-1].CreationDate) {
+			t.Errorf("ListCertificatesByCA not in creation order: %v", byCA.Certificates)
+		}
 	}
-	if diff := cmp.Diff([]string{aws.ToString(named.CertificateId), aws.ToString(found.CertificateId)}, ids); diff != "" {
+	want := []string{aws.ToString(named.CertificateId), aws.ToString(found.CertificateId)}
+	if diff := cmp.Diff(want, ids, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
 		t.Errorf("ListCertificatesByCA (-want +got):\n%s", diff)
 	}
 

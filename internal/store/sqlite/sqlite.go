@@ -101,6 +101,7 @@ func dsn(path, synchronous string, readOnly bool) string {
 	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Add("_pragma", "foreign_keys(ON)")
 	q.Add("_pragma", "cache_size(-65536)") // 64 MiB page cache per connection
+	q.Add("_pragma", "temp_store(MEMORY)") // savepoint journals and sorts in memory, not in temporary files
 	if readOnly {
 		q.Add("_pragma", "query_only(ON)")
 	} else {
