@@ -27,14 +27,6 @@ func auditListRequest(next *string, maxResults *int32) audit.ListRequest {
 	return audit.ListRequest{NextToken: awsjson.Value(next), MaxResults: int(awsjson.Value(maxResults))}
 }
 
-// auditOpt returns a pointer to s, or nil for "" (an absent member).
-func auditOpt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 func auditTime(t time.Time) *awsjson.Time {
 	if t.IsZero() {
 		return nil
@@ -68,12 +60,12 @@ func (a *API) DescribeAccountAuditConfiguration(ctx context.Context, in *iotapi.
 		return nil, err
 	}
 	out := &iotapi.DescribeAccountAuditConfigurationResponse{
-		RoleArn:                  auditOpt(cfg.RoleARN),
+		RoleArn:                  optString(cfg.RoleARN),
 		AuditCheckConfigurations: make(map[string]iotapi.AuditCheckConfiguration, len(cfg.Checks)),
 	}
 	if t := cfg.SNS; t != nil {
 		out.AuditNotificationTargetConfigurations = map[string]iotapi.AuditNotificationTarget{auditNotificationType: {
-			TargetArn: auditOpt(t.TargetARN), RoleArn: auditOpt(t.RoleARN), Enabled: awsjson.Ptr(t.Enabled)}}
+			TargetArn: optString(t.TargetARN), RoleArn: optString(t.RoleARN), Enabled: awsjson.Ptr(t.Enabled)}}
 	}
 	for name, c := range cfg.Checks {
 		wire := iotapi.AuditCheckConfiguration{Enabled: awsjson.Ptr(c.Enabled)}
@@ -124,7 +116,7 @@ func (a *API) DescribeAuditTask(ctx context.Context, in *iotapi.DescribeAuditTas
 			WaitingForDataCollectionChecks: count(s.WaitingForDataCollection), CompliantChecks: count(s.Compliant),
 			NonCompliantChecks: count(s.NonCompliant), FailedChecks: count(s.Failed), CanceledChecks: count(s.Canceled),
 		},
-		ScheduledAuditName: auditOpt(d.ScheduledAuditName),
+		ScheduledAuditName: optString(d.ScheduledAuditName),
 		AuditDetails:       make(map[string]iotapi.AuditCheckDetails, len(d.Checks)),
 	}
 	for _, r := range d.Checks {
@@ -133,8 +125,8 @@ func (a *API) DescribeAuditTask(ctx context.Context, in *iotapi.DescribeAuditTas
 			TotalResourcesCount:                  awsjson.Ptr(r.TotalResources),
 			NonCompliantResourcesCount:           awsjson.Ptr(r.NonCompliantResources),
 			SuppressedNonCompliantResourcesCount: awsjson.Ptr(r.SuppressedResources),
-			ErrorCode_:                           auditOpt(r.ErrorCode),
-			Message:                              auditOpt(r.Message),
+			ErrorCode_:                           optString(r.ErrorCode),
+			Message:                              optString(r.Message),
 		}
 		if r.Status.Completed() {
 			details.CheckCompliant = awsjson.Ptr(r.Compliant())
@@ -160,7 +152,7 @@ func (a *API) ListAuditTasks(ctx context.Context, in *iotapi.ListAuditTasksReque
 	if err != nil {
 		return nil, err
 	}
-	out := &iotapi.ListAuditTasksResponse{Tasks: make([]iotapi.AuditTaskMetadata, 0, len(tasks)), NextToken: auditOpt(next)}
+	out := &iotapi.ListAuditTasksResponse{Tasks: make([]iotapi.AuditTaskMetadata, 0, len(tasks)), NextToken: optString(next)}
 	for _, t := range tasks {
 		out.Tasks = append(out.Tasks, iotapi.AuditTaskMetadata{TaskId: awsjson.Ptr(t.ID),
 			TaskStatus: iotapi.AuditTaskStatus(t.Status), TaskType: iotapi.AuditTaskType(t.Type)})

@@ -38,21 +38,21 @@ func auditIdentifierFromWire(r *iotapi.ResourceIdentifier) iot.ResourceIdentifie
 
 func auditIdentifierToWire(r iot.ResourceIdentifier) *iotapi.ResourceIdentifier {
 	out := &iotapi.ResourceIdentifier{
-		DeviceCertificateId:   auditOpt(r.DeviceCertificateID),
-		CaCertificateId:       auditOpt(r.CACertificateID),
-		CognitoIdentityPoolId: auditOpt(r.CognitoIdentityPoolID),
-		ClientId:              auditOpt(r.ClientID),
-		Account:               auditOpt(r.Account),
-		IamRoleArn:            auditOpt(r.IAMRoleARN),
-		RoleAliasArn:          auditOpt(r.RoleAliasARN),
-		DeviceCertificateArn:  auditOpt(r.DeviceCertificateARN),
+		DeviceCertificateId:   optString(r.DeviceCertificateID),
+		CaCertificateId:       optString(r.CACertificateID),
+		CognitoIdentityPoolId: optString(r.CognitoIdentityPoolID),
+		ClientId:              optString(r.ClientID),
+		Account:               optString(r.Account),
+		IamRoleArn:            optString(r.IAMRoleARN),
+		RoleAliasArn:          optString(r.RoleAliasARN),
+		DeviceCertificateArn:  optString(r.DeviceCertificateARN),
 	}
 	if p := r.PolicyVersion; p != nil {
-		out.PolicyVersionIdentifier = &iotapi.PolicyVersionIdentifier{PolicyName: auditOpt(p.PolicyName), PolicyVersionId: auditOpt(p.PolicyVersionID)}
+		out.PolicyVersionIdentifier = &iotapi.PolicyVersionIdentifier{PolicyName: optString(p.PolicyName), PolicyVersionId: optString(p.PolicyVersionID)}
 	}
 	if c := r.IssuerCertificate; c != nil {
-		out.IssuerCertificateIdentifier = &iotapi.IssuerCertificateIdentifier{IssuerCertificateSubject: auditOpt(c.Subject),
-			IssuerId: auditOpt(c.IssuerID), IssuerCertificateSerialNumber: auditOpt(c.SerialNumber)}
+		out.IssuerCertificateIdentifier = &iotapi.IssuerCertificateIdentifier{IssuerCertificateSubject: optString(c.Subject),
+			IssuerId: optString(c.IssuerID), IssuerCertificateSerialNumber: optString(c.SerialNumber)}
 	}
 	return out
 }
@@ -73,8 +73,8 @@ func auditFindingToWire(f iot.AuditFinding) iotapi.AuditFinding {
 		Severity:      iotapi.AuditFindingSeverity(f.Severity),
 		NonCompliantResource: &iotapi.NonCompliantResource{ResourceType: iotapi.ResourceType(f.Resource.Type),
 			ResourceIdentifier: auditIdentifierToWire(f.Resource.Identifier), AdditionalInfo: f.Resource.AdditionalInfo},
-		ReasonForNonCompliance:     auditOpt(f.Reason),
-		ReasonForNonComplianceCode: auditOpt(f.ReasonCode),
+		ReasonForNonCompliance:     optString(f.Reason),
+		ReasonForNonComplianceCode: optString(f.ReasonCode),
 		IsSuppressed:               awsjson.Ptr(f.Suppressed),
 	}
 	if len(f.Related) > 0 {
@@ -110,7 +110,7 @@ func (a *API) ListAuditFindings(ctx context.Context, in *iotapi.ListAuditFinding
 	if err != nil {
 		return nil, err
 	}
-	out := &iotapi.ListAuditFindingsResponse{Findings: make([]iotapi.AuditFinding, 0, len(findings)), NextToken: auditOpt(next)}
+	out := &iotapi.ListAuditFindingsResponse{Findings: make([]iotapi.AuditFinding, 0, len(findings)), NextToken: optString(next)}
 	for _, f := range findings {
 		out.Findings = append(out.Findings, auditFindingToWire(f))
 	}
@@ -133,7 +133,7 @@ func (a *API) ListRelatedResourcesForAuditFinding(ctx context.Context, in *iotap
 		return nil, err
 	}
 	out := &iotapi.ListRelatedResourcesForAuditFindingResponse{RelatedResources: make([]iotapi.RelatedResource, 0, len(related)),
-		NextToken: auditOpt(next)}
+		NextToken: optString(next)}
 	for _, r := range related {
 		out.RelatedResources = append(out.RelatedResources, auditRelatedToWire(r))
 	}

@@ -48,7 +48,7 @@ func (a *API) DescribeScheduledAudit(ctx context.Context, in *iotapi.DescribeSch
 		ScheduledAuditArn:  awsjson.Ptr(s.ARN),
 		Frequency:          iotapi.AuditFrequency(s.Frequency),
 		DayOfWeek:          iotapi.DayOfWeek(s.DayOfWeek),
-		DayOfMonth:         auditOpt(s.DayOfMonth),
+		DayOfMonth:         optString(s.DayOfMonth),
 		TargetCheckNames:   s.TargetChecks,
 	}, nil
 }
@@ -79,11 +79,11 @@ func (a *API) ListScheduledAudits(ctx context.Context, in *iotapi.ListScheduledA
 	if err != nil {
 		return nil, err
 	}
-	out := &iotapi.ListScheduledAuditsResponse{ScheduledAudits: make([]iotapi.ScheduledAuditMetadata, 0, len(audits)), NextToken: auditOpt(next)}
+	out := &iotapi.ListScheduledAuditsResponse{ScheduledAudits: make([]iotapi.ScheduledAuditMetadata, 0, len(audits)), NextToken: optString(next)}
 	for _, s := range audits {
 		out.ScheduledAudits = append(out.ScheduledAudits, iotapi.ScheduledAuditMetadata{
 			ScheduledAuditName: awsjson.Ptr(s.Name), ScheduledAuditArn: awsjson.Ptr(s.ARN),
-			Frequency: iotapi.AuditFrequency(s.Frequency), DayOfWeek: iotapi.DayOfWeek(s.DayOfWeek), DayOfMonth: auditOpt(s.DayOfMonth),
+			Frequency: iotapi.AuditFrequency(s.Frequency), DayOfWeek: iotapi.DayOfWeek(s.DayOfWeek), DayOfMonth: optString(s.DayOfMonth),
 		})
 	}
 	return out, nil

@@ -43,7 +43,7 @@ func auditSuppressionToWire(s iot.AuditSuppression) iotapi.AuditSuppression {
 		ResourceIdentifier:   auditIdentifierToWire(s.Resource),
 		ExpirationDate:       auditTime(s.Expiration),
 		SuppressIndefinitely: awsjson.Ptr(s.Indefinitely),
-		Description:          auditOpt(s.Description),
+		Description:          optString(s.Description),
 	}
 }
 
@@ -85,7 +85,7 @@ func (a *API) ListAuditSuppressions(ctx context.Context, in *iotapi.ListAuditSup
 	if err != nil {
 		return nil, err
 	}
-	out := &iotapi.ListAuditSuppressionsResponse{Suppressions: make([]iotapi.AuditSuppression, 0, len(list)), NextToken: auditOpt(next)}
+	out := &iotapi.ListAuditSuppressionsResponse{Suppressions: make([]iotapi.AuditSuppression, 0, len(list)), NextToken: optString(next)}
 	for _, s := range list {
 		out.Suppressions = append(out.Suppressions, auditSuppressionToWire(s))
 	}

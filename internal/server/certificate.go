@@ -100,23 +100,23 @@ func (a *API) DeleteCertificate(ctx context.Context, in *iotapi.DeleteCertificat
 
 func (a *API) ListCertificates(ctx context.Context, in *iotapi.ListCertificatesRequest) (*iotapi.ListCertificatesResponse, error) {
 	certs, next, err := a.registry.ListCertificates(ctx, accountOf(ctx), registry.ListCertificatesRequest{
-		MarkerRequest: certMarkerRequest(in.Marker, in.PageSize, in.AscendingOrder),
+		MarkerRequest: markerRequest(in.Marker, in.PageSize, in.AscendingOrder),
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.ListCertificatesResponse{Certificates: wireCertificates(certs), NextMarker: certOpt(next)}, nil
+	return &iotapi.ListCertificatesResponse{Certificates: wireCertificates(certs), NextMarker: optString(next)}, nil
 }
 
 func (a *API) ListCertificatesByCA(ctx context.Context, in *iotapi.ListCertificatesByCARequest) (*iotapi.ListCertificatesByCAResponse, error) {
 	certs, next, err := a.registry.ListCertificates(ctx, accountOf(ctx), registry.ListCertificatesRequest{
-		MarkerRequest: certMarkerRequest(in.Marker, in.PageSize, in.AscendingOrder),
+		MarkerRequest: markerRequest(in.Marker, in.PageSize, in.AscendingOrder),
 		CAID:          awsjson.Value(in.CaCertificateId),
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.ListCertificatesByCAResponse{Certificates: wireCertificates(certs), NextMarker: certOpt(next)}, nil
+	return &iotapi.ListCertificatesByCAResponse{Certificates: wireCertificates(certs), NextMarker: optString(next)}, nil
 }
 
 func wireCertificates(certs []iot.Certificate) []iotapi.Certificate {
@@ -131,17 +131,4 @@ func wireCertificates(certs []iot.Certificate) []iotapi.Certificate {
 		})
 	}
 	return out
-}
-
-// certMarkerRequest returns the paging part of a marker-paged list request.
-func certMarkerRequest(marker *string, pageSize *int32, ascending *bool) registry.MarkerRequest {
-	return registry.MarkerRequest{Marker: awsjson.Value(marker), PageSize: int(awsjson.Value(pageSize)), Ascending: awsjson.Value(ascending)}
-}
-
-// certOpt returns a pointer to s, or nil for "" (an absent member).
-func certOpt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }

@@ -75,9 +75,9 @@ func (a *API) DescribeCACertificate(ctx context.Context, in *iotapi.DescribeCACe
 	}}
 	if rc := ca.RegistrationConfig; !rc.IsZero() {
 		out.RegistrationConfig = &iotapi.RegistrationConfig{
-			TemplateName: certOpt(rc.TemplateName),
-			TemplateBody: certOpt(rc.TemplateBody),
-			RoleArn:      certOpt(rc.RoleARN),
+			TemplateName: optString(rc.TemplateName),
+			TemplateBody: optString(rc.TemplateBody),
+			RoleArn:      optString(rc.RoleARN),
 		}
 	}
 	return out, nil
@@ -107,7 +107,7 @@ func (a *API) DeleteCACertificate(ctx context.Context, in *iotapi.DeleteCACertif
 
 func (a *API) ListCACertificates(ctx context.Context, in *iotapi.ListCACertificatesRequest) (*iotapi.ListCACertificatesResponse, error) {
 	cas, next, err := a.registry.ListCACertificates(ctx, accountOf(ctx), registry.ListCACertificatesRequest{
-		MarkerRequest: certMarkerRequest(in.Marker, in.PageSize, in.AscendingOrder),
+		MarkerRequest: markerRequest(in.Marker, in.PageSize, in.AscendingOrder),
 		TemplateName:  awsjson.Value(in.TemplateName),
 	})
 	if err != nil {
@@ -122,5 +122,5 @@ func (a *API) ListCACertificates(ctx context.Context, in *iotapi.ListCACertifica
 			Status:         iotapi.CACertificateStatus(ca.Status),
 		})
 	}
-	return &iotapi.ListCACertificatesResponse{Certificates: out, NextMarker: certOpt(next)}, nil
+	return &iotapi.ListCACertificatesResponse{Certificates: out, NextMarker: optString(next)}, nil
 }

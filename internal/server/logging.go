@@ -13,7 +13,7 @@ import (
 
 // wireLogTarget returns the wire form of a log target.
 func wireLogTarget(t iot.LogTarget) *iotapi.LogTarget {
-	return &iotapi.LogTarget{TargetType: iotapi.LogTargetType(t.Type), TargetName: policyOpt(t.Name)}
+	return &iotapi.LogTarget{TargetType: iotapi.LogTargetType(t.Type), TargetName: optString(t.Name)}
 }
 
 func (a *API) SetLoggingOptions(ctx context.Context, in *iotapi.SetLoggingOptionsRequest) error {
@@ -26,7 +26,7 @@ func (a *API) GetLoggingOptions(ctx context.Context, _ *iotapi.GetLoggingOptions
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.GetLoggingOptionsResponse{RoleArn: policyOpt(o.RoleARN), LogLevel: iotapi.LogLevel(o.LogLevel)}, nil
+	return &iotapi.GetLoggingOptionsResponse{RoleArn: optString(o.RoleARN), LogLevel: iotapi.LogLevel(o.LogLevel)}, nil
 }
 
 func (a *API) SetV2LoggingOptions(ctx context.Context, in *iotapi.SetV2LoggingOptionsRequest) error {
@@ -48,11 +48,11 @@ func (a *API) GetV2LoggingOptions(ctx context.Context, _ *iotapi.GetV2LoggingOpt
 	if err != nil {
 		return nil, err
 	}
-	out := &iotapi.GetV2LoggingOptionsResponse{RoleArn: policyOpt(o.RoleARN), DefaultLogLevel: iotapi.LogLevel(o.DefaultLogLevel),
+	out := &iotapi.GetV2LoggingOptionsResponse{RoleArn: optString(o.RoleARN), DefaultLogLevel: iotapi.LogLevel(o.DefaultLogLevel),
 		DisableAllLogs: awsjson.Ptr(o.DisableAllLogs)}
 	for _, e := range o.EventConfigurations {
 		out.EventConfigurations = append(out.EventConfigurations, iotapi.LogEventConfiguration{
-			EventType: awsjson.Ptr(e.EventType), LogLevel: iotapi.LogLevel(e.LogLevel), LogDestination: policyOpt(e.LogDestination),
+			EventType: awsjson.Ptr(e.EventType), LogLevel: iotapi.LogLevel(e.LogLevel), LogDestination: optString(e.LogDestination),
 		})
 	}
 	return out, nil
@@ -69,7 +69,7 @@ func (a *API) ListV2LoggingLevels(ctx context.Context, in *iotapi.ListV2LoggingL
 	if err != nil {
 		return nil, err
 	}
-	out := &iotapi.ListV2LoggingLevelsResponse{LogTargetConfigurations: make([]iotapi.LogTargetConfiguration, 0, len(levels)), NextToken: policyOpt(next)}
+	out := &iotapi.ListV2LoggingLevelsResponse{LogTargetConfigurations: make([]iotapi.LogTargetConfiguration, 0, len(levels)), NextToken: optString(next)}
 	for _, c := range levels {
 		out.LogTargetConfigurations = append(out.LogTargetConfigurations, iotapi.LogTargetConfiguration{
 			LogTarget: wireLogTarget(c.Target), LogLevel: iotapi.LogLevel(c.Level),

@@ -74,7 +74,7 @@ func paramsToWire(p iot.MitigationActionParams) *iotapi.MitigationActionParams {
 func (a *API) CreateMitigationAction(ctx context.Context, in *iotapi.CreateMitigationActionRequest) (*iotapi.CreateMitigationActionResponse, error) {
 	action, err := a.mitigation.CreateMitigationAction(ctx, accountOf(ctx), mitigation.CreateActionRequest{
 		Name: awsjson.Value(in.ActionName), RoleARN: awsjson.Value(in.RoleArn), Params: paramsFromWire(in.ActionParams),
-		Tags: policyTagsFromWire(in.Tags),
+		Tags: tagsFromWire(in.Tags),
 	})
 	if err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ func (a *API) ListMitigationActions(ctx context.Context, in *iotapi.ListMitigati
 		return nil, err
 	}
 	out := &iotapi.ListMitigationActionsResponse{ActionIdentifiers: make([]iotapi.MitigationActionIdentifier, 0, len(actions)),
-		NextToken: auditOpt(next)}
+		NextToken: optString(next)}
 	for _, action := range actions {
 		out.ActionIdentifiers = append(out.ActionIdentifiers, iotapi.MitigationActionIdentifier{
 			ActionName: awsjson.Ptr(action.Name), ActionArn: awsjson.Ptr(action.ARN), CreationDate: awsjson.NewTime(action.CreatedAt)})

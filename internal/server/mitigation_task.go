@@ -36,7 +36,7 @@ func (a *API) DescribeAuditMitigationActionsTask(ctx context.Context, in *iotapi
 		TaskStatus: iotapi.AuditMitigationActionsTaskStatus(task.Status),
 		StartTime:  awsjson.NewTime(task.StartTime),
 		EndTime:    auditTime(task.EndTime),
-		Target: &iotapi.AuditMitigationActionsTaskTarget{AuditTaskId: auditOpt(task.Target.AuditTaskID),
+		Target: &iotapi.AuditMitigationActionsTaskTarget{AuditTaskId: optString(task.Target.AuditTaskID),
 			FindingIds: task.Target.FindingIDs, AuditCheckToReasonCodeFilter: task.Target.ReasonCodeFilter},
 		AuditCheckToActionsMapping: task.Mapping,
 		TaskStatistics:             make(map[string]iotapi.TaskStatisticsForAuditCheck, len(task.Statistics)),
@@ -73,7 +73,7 @@ func (a *API) ListAuditMitigationActionsTasks(ctx context.Context, in *iotapi.Li
 		return nil, err
 	}
 	out := &iotapi.ListAuditMitigationActionsTasksResponse{Tasks: make([]iotapi.AuditMitigationActionsTaskMetadata, 0, len(tasks)),
-		NextToken: auditOpt(next)}
+		NextToken: optString(next)}
 	for _, t := range tasks {
 		out.Tasks = append(out.Tasks, iotapi.AuditMitigationActionsTaskMetadata{TaskId: awsjson.Ptr(t.ID),
 			StartTime: awsjson.NewTime(t.StartTime), TaskStatus: iotapi.AuditMitigationActionsTaskStatus(t.Status)})
@@ -93,13 +93,13 @@ func (a *API) ListAuditMitigationActionsExecutions(ctx context.Context, in *iota
 		return nil, err
 	}
 	out := &iotapi.ListAuditMitigationActionsExecutionsResponse{
-		ActionsExecutions: make([]iotapi.AuditMitigationActionExecutionMetadata, 0, len(executions)), NextToken: auditOpt(next)}
+		ActionsExecutions: make([]iotapi.AuditMitigationActionExecutionMetadata, 0, len(executions)), NextToken: optString(next)}
 	for _, x := range executions {
 		out.ActionsExecutions = append(out.ActionsExecutions, iotapi.AuditMitigationActionExecutionMetadata{
 			TaskId: awsjson.Ptr(x.TaskID), FindingId: awsjson.Ptr(x.FindingID), ActionName: awsjson.Ptr(x.ActionName),
 			ActionId: awsjson.Ptr(x.ActionID), Status: iotapi.AuditMitigationActionsExecutionStatus(x.Status),
 			StartTime: auditTime(x.StartTime), EndTime: auditTime(x.EndTime),
-			ErrorCode_: auditOpt(x.ErrorCode), Message: auditOpt(x.Message),
+			ErrorCode_: optString(x.ErrorCode), Message: optString(x.Message),
 		})
 	}
 	return out, nil

@@ -12,28 +12,6 @@ import (
 
 // The policy family: IoT policies, their versions, and their attachments.
 
-// policyOpt returns a pointer to s, or nil for "" (an absent member).
-func policyOpt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// policyMarkerRequest returns the paging part of a marker-paged list request.
-func policyMarkerRequest(marker *string, pageSize *int32, ascending *bool) registry.MarkerRequest {
-	return registry.MarkerRequest{Marker: awsjson.Value(marker), PageSize: int(awsjson.Value(pageSize)), Ascending: awsjson.Value(ascending)}
-}
-
-// policyTagsFromWire converts the tags of a request.
-func policyTagsFromWire(tags []iotapi.Tag) []iot.Tag {
-	out := make([]iot.Tag, 0, len(tags))
-	for _, t := range tags {
-		out = append(out, iot.Tag{Key: awsjson.Value(t.Key), Value: awsjson.Value(t.Value)})
-	}
-	return out
-}
-
 // wirePolicies converts policies to their list entries.
 func wirePolicies(policies []iot.Policy) []iotapi.Policy {
 	out := make([]iotapi.Policy, 0, len(policies))
@@ -47,7 +25,7 @@ func versionIDString(id int) *string { return awsjson.Ptr(strconv.Itoa(id)) }
 
 func (a *API) CreatePolicy(ctx context.Context, in *iotapi.CreatePolicyRequest) (*iotapi.CreatePolicyResponse, error) {
 	p, err := a.registry.CreatePolicy(ctx, accountOf(ctx), registry.CreatePolicyRequest{
-		Name: awsjson.Value(in.PolicyName), Document: awsjson.Value(in.PolicyDocument), Tags: policyTagsFromWire(in.Tags),
+		Name: awsjson.Value(in.PolicyName), Document: awsjson.Value(in.PolicyDocument), Tags: tagsFromWire(in.Tags),
 	})
 	if err != nil {
 		return nil, err
@@ -73,11 +51,11 @@ func (a *API) DeletePolicy(ctx context.Context, in *iotapi.DeletePolicyRequest) 
 }
 
 func (a *API) ListPolicies(ctx context.Context, in *iotapi.ListPoliciesRequest) (*iotapi.ListPoliciesResponse, error) {
-	policies, next, err := a.registry.ListPolicies(ctx, accountOf(ctx), policyMarkerRequest(in.Marker, in.PageSize, in.AscendingOrder))
+	policies, next, err := a.registry.ListPolicies(ctx, accountOf(ctx), markerRequest(in.Marker, in.PageSize, in.AscendingOrder))
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.ListPoliciesResponse{Policies: wirePolicies(policies), NextMarker: policyOpt(next)}, nil
+	return &iotapi.ListPoliciesResponse{Policies: wirePolicies(policies), NextMarker: optString(next)}, nil
 }
 
 func (a *API) CreatePolicyVersion(ctx context.Context, in *iotapi.CreatePolicyVersionRequest) (*iotapi.CreatePolicyVersionResponse, error) {

@@ -27,36 +27,36 @@ func (a *API) DetachPrincipalPolicy(ctx context.Context, in *iotapi.DetachPrinci
 
 func (a *API) ListAttachedPolicies(ctx context.Context, in *iotapi.ListAttachedPoliciesRequest) (*iotapi.ListAttachedPoliciesResponse, error) {
 	policies, next, err := a.registry.ListAttachedPolicies(ctx, accountOf(ctx), awsjson.Value(in.Target), awsjson.Value(in.Recursive),
-		policyMarkerRequest(in.Marker, in.PageSize, nil))
+		markerRequest(in.Marker, in.PageSize, nil))
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.ListAttachedPoliciesResponse{Policies: wirePolicies(policies), NextMarker: policyOpt(next)}, nil
+	return &iotapi.ListAttachedPoliciesResponse{Policies: wirePolicies(policies), NextMarker: optString(next)}, nil
 }
 
 func (a *API) ListPrincipalPolicies(ctx context.Context, in *iotapi.ListPrincipalPoliciesRequest) (*iotapi.ListPrincipalPoliciesResponse, error) {
 	policies, next, err := a.registry.ListPrincipalPolicies(ctx, accountOf(ctx), awsjson.Value(in.Principal),
-		policyMarkerRequest(in.Marker, in.PageSize, in.AscendingOrder))
+		markerRequest(in.Marker, in.PageSize, in.AscendingOrder))
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.ListPrincipalPoliciesResponse{Policies: wirePolicies(policies), NextMarker: policyOpt(next)}, nil
+	return &iotapi.ListPrincipalPoliciesResponse{Policies: wirePolicies(policies), NextMarker: optString(next)}, nil
 }
 
 func (a *API) ListTargetsForPolicy(ctx context.Context, in *iotapi.ListTargetsForPolicyRequest) (*iotapi.ListTargetsForPolicyResponse, error) {
 	targets, next, err := a.registry.ListTargetsForPolicy(ctx, accountOf(ctx), awsjson.Value(in.PolicyName),
-		policyMarkerRequest(in.Marker, in.PageSize, nil))
+		markerRequest(in.Marker, in.PageSize, nil))
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.ListTargetsForPolicyResponse{Targets: targets, NextMarker: policyOpt(next)}, nil
+	return &iotapi.ListTargetsForPolicyResponse{Targets: targets, NextMarker: optString(next)}, nil
 }
 
 func (a *API) ListPolicyPrincipals(ctx context.Context, in *iotapi.ListPolicyPrincipalsRequest) (*iotapi.ListPolicyPrincipalsResponse, error) {
 	principals, next, err := a.registry.ListPolicyPrincipals(ctx, accountOf(ctx), awsjson.Value(in.PolicyName),
-		policyMarkerRequest(in.Marker, in.PageSize, in.AscendingOrder))
+		markerRequest(in.Marker, in.PageSize, in.AscendingOrder))
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.ListPolicyPrincipalsResponse{Principals: principals, NextMarker: policyOpt(next)}, nil
+	return &iotapi.ListPolicyPrincipalsResponse{Principals: principals, NextMarker: optString(next)}, nil
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/iotdefender/iotdefender/internal/api/awsjson"
 	"github.com/iotdefender/iotdefender/internal/api/iotapi"
 	"github.com/iotdefender/iotdefender/internal/iot"
-	"github.com/iotdefender/iotdefender/internal/registry"
 )
 
 // Thing principals: the certificates (and Cognito identities) attached to things.
@@ -27,12 +26,8 @@ func (a *API) DetachThingPrincipal(ctx context.Context, in *iotapi.DetachThingPr
 	return &iotapi.DetachThingPrincipalResponse{}, nil
 }
 
-func principalListRequest(next *string, maxResults *int32) registry.ListRequest {
-	return registry.ListRequest{NextToken: awsjson.Value(next), MaxResults: int(awsjson.Value(maxResults))}
-}
-
 func (a *API) ListThingPrincipals(ctx context.Context, in *iotapi.ListThingPrincipalsRequest) (*iotapi.ListThingPrincipalsResponse, error) {
-	ps, next, err := a.registry.ListThingPrincipals(ctx, accountOf(ctx), awsjson.Value(in.ThingName), "", principalListRequest(in.NextToken, in.MaxResults))
+	ps, next, err := a.registry.ListThingPrincipals(ctx, accountOf(ctx), awsjson.Value(in.ThingName), "", listRequest(in.NextToken, in.MaxResults))
 	if err != nil {
 		return nil, err
 	}
@@ -40,12 +35,12 @@ func (a *API) ListThingPrincipals(ctx context.Context, in *iotapi.ListThingPrinc
 	for _, p := range ps {
 		out = append(out, p.Principal)
 	}
-	return &iotapi.ListThingPrincipalsResponse{Principals: out, NextToken: certOpt(next)}, nil
+	return &iotapi.ListThingPrincipalsResponse{Principals: out, NextToken: optString(next)}, nil
 }
 
 func (a *API) ListThingPrincipalsV2(ctx context.Context, in *iotapi.ListThingPrincipalsV2Request) (*iotapi.ListThingPrincipalsV2Response, error) {
 	ps, next, err := a.registry.ListThingPrincipals(ctx, accountOf(ctx), awsjson.Value(in.ThingName),
-		iot.ThingPrincipalType(in.ThingPrincipalType), principalListRequest(in.NextToken, in.MaxResults))
+		iot.ThingPrincipalType(in.ThingPrincipalType), listRequest(in.NextToken, in.MaxResults))
 	if err != nil {
 		return nil, err
 	}
@@ -53,11 +48,11 @@ func (a *API) ListThingPrincipalsV2(ctx context.Context, in *iotapi.ListThingPri
 	for _, p := range ps {
 		out = append(out, iotapi.ThingPrincipalObject{Principal: &p.Principal, ThingPrincipalType: iotapi.ThingPrincipalType(p.Type)})
 	}
-	return &iotapi.ListThingPrincipalsV2Response{ThingPrincipalObjects: out, NextToken: certOpt(next)}, nil
+	return &iotapi.ListThingPrincipalsV2Response{ThingPrincipalObjects: out, NextToken: optString(next)}, nil
 }
 
 func (a *API) ListPrincipalThings(ctx context.Context, in *iotapi.ListPrincipalThingsRequest) (*iotapi.ListPrincipalThingsResponse, error) {
-	ps, next, err := a.registry.ListPrincipalThings(ctx, accountOf(ctx), awsjson.Value(in.Principal), "", principalListRequest(in.NextToken, in.MaxResults))
+	ps, next, err := a.registry.ListPrincipalThings(ctx, accountOf(ctx), awsjson.Value(in.Principal), "", listRequest(in.NextToken, in.MaxResults))
 	if err != nil {
 		return nil, err
 	}
@@ -65,12 +60,12 @@ func (a *API) ListPrincipalThings(ctx context.Context, in *iotapi.ListPrincipalT
 	for _, p := range ps {
 		out = append(out, p.ThingName)
 	}
-	return &iotapi.ListPrincipalThingsResponse{Things: out, NextToken: certOpt(next)}, nil
+	return &iotapi.ListPrincipalThingsResponse{Things: out, NextToken: optString(next)}, nil
 }
 
 func (a *API) ListPrincipalThingsV2(ctx context.Context, in *iotapi.ListPrincipalThingsV2Request) (*iotapi.ListPrincipalThingsV2Response, error) {
 	ps, next, err := a.registry.ListPrincipalThings(ctx, accountOf(ctx), awsjson.Value(in.Principal),
-		iot.ThingPrincipalType(in.ThingPrincipalType), principalListRequest(in.NextToken, in.MaxResults))
+		iot.ThingPrincipalType(in.ThingPrincipalType), listRequest(in.NextToken, in.MaxResults))
 	if err != nil {
 		return nil, err
 	}
@@ -78,5 +73,5 @@ func (a *API) ListPrincipalThingsV2(ctx context.Context, in *iotapi.ListPrincipa
 	for _, p := range ps {
 		out = append(out, iotapi.PrincipalThingObject{ThingName: &p.ThingName, ThingPrincipalType: iotapi.ThingPrincipalType(p.Type)})
 	}
-	return &iotapi.ListPrincipalThingsV2Response{PrincipalThingObjects: out, NextToken: certOpt(next)}, nil
+	return &iotapi.ListPrincipalThingsV2Response{PrincipalThingObjects: out, NextToken: optString(next)}, nil
 }

@@ -13,7 +13,7 @@ import (
 func (a *API) CreateRoleAlias(ctx context.Context, in *iotapi.CreateRoleAliasRequest) (*iotapi.CreateRoleAliasResponse, error) {
 	ra, err := a.registry.CreateRoleAlias(ctx, accountOf(ctx), registry.CreateRoleAliasRequest{
 		Alias: awsjson.Value(in.RoleAlias), RoleARN: awsjson.Value(in.RoleArn),
-		CredentialDurationSeconds: int(awsjson.Value(in.CredentialDurationSeconds)), Tags: policyTagsFromWire(in.Tags),
+		CredentialDurationSeconds: int(awsjson.Value(in.CredentialDurationSeconds)), Tags: tagsFromWire(in.Tags),
 	})
 	if err != nil {
 		return nil, err
@@ -52,9 +52,9 @@ func (a *API) DeleteRoleAlias(ctx context.Context, in *iotapi.DeleteRoleAliasReq
 }
 
 func (a *API) ListRoleAliases(ctx context.Context, in *iotapi.ListRoleAliasesRequest) (*iotapi.ListRoleAliasesResponse, error) {
-	aliases, next, err := a.registry.ListRoleAliases(ctx, accountOf(ctx), policyMarkerRequest(in.Marker, in.PageSize, in.AscendingOrder))
+	aliases, next, err := a.registry.ListRoleAliases(ctx, accountOf(ctx), markerRequest(in.Marker, in.PageSize, in.AscendingOrder))
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.ListRoleAliasesResponse{RoleAliases: aliases, NextMarker: policyOpt(next)}, nil
+	return &iotapi.ListRoleAliasesResponse{RoleAliases: aliases, NextMarker: optString(next)}, nil
 }

@@ -10,7 +10,7 @@ import (
 // Tags of any taggable resource.
 
 func (a *API) TagResource(ctx context.Context, in *iotapi.TagResourceRequest) (*iotapi.TagResourceResponse, error) {
-	if err := a.registry.TagResource(ctx, accountOf(ctx), awsjson.Value(in.ResourceArn), policyTagsFromWire(in.Tags)); err != nil {
+	if err := a.registry.TagResource(ctx, accountOf(ctx), awsjson.Value(in.ResourceArn), tagsFromWire(in.Tags)); err != nil {
 		return nil, err
 	}
 	return &iotapi.TagResourceResponse{}, nil
@@ -28,7 +28,7 @@ func (a *API) ListTagsForResource(ctx context.Context, in *iotapi.ListTagsForRes
 	if err != nil {
 		return nil, err
 	}
-	out := &iotapi.ListTagsForResourceResponse{Tags: make([]iotapi.Tag, 0, len(tags)), NextToken: policyOpt(next)}
+	out := &iotapi.ListTagsForResourceResponse{Tags: make([]iotapi.Tag, 0, len(tags)), NextToken: optString(next)}
 	for _, t := range tags {
 		out.Tags = append(out.Tags, iotapi.Tag{Key: awsjson.Ptr(t.Key), Value: awsjson.Ptr(t.Value)})
 	}

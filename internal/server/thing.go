@@ -11,19 +11,6 @@ import (
 
 // The thing family: things, thing types, static thing groups.
 
-// thingListRequest returns the paging part of a list request.
-func thingListRequest(next *string, maxResults *int32) registry.ListRequest {
-	return registry.ListRequest{NextToken: awsjson.Value(next), MaxResults: int(awsjson.Value(maxResults))}
-}
-
-// thingOpt returns a pointer to s, or nil for "" (an absent member).
-func thingOpt(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // thingAttributesOf returns the attributes of a payload, and whether one was given.
 func thingAttributesOf(p *iotapi.AttributePayload) (attrs map[string]string, given, merge bool) {
 	if p == nil {
@@ -39,14 +26,6 @@ func thingWireAttributes(m map[string]string) map[string]string {
 		return map[string]string{}
 	}
 	return m
-}
-
-func thingTagsFromWire(tags []iotapi.Tag) []iot.Tag {
-	out := make([]iot.Tag, 0, len(tags))
-	for _, t := range tags {
-		out = append(out, iot.Tag{Key: awsjson.Value(t.Key), Value: awsjson.Value(t.Value)})
-	}
-	return out
 }
 
 // ---- things
@@ -78,7 +57,7 @@ func (a *API) DescribeThing(ctx context.Context, in *iotapi.DescribeThingRequest
 		ThingName:       &th.Name,
 		ThingId:         &th.ID,
 		ThingArn:        &th.ARN,
-		ThingTypeName:   thingOpt(th.TypeName),
+		ThingTypeName:   optString(th.TypeName),
 		Attributes:      thingWireAttributes(th.Attributes),
 		Version:         &th.Version,
 	}, nil
@@ -110,7 +89,7 @@ func (a *API) DeleteThing(ctx context.Context, in *iotapi.DeleteThingRequest) (*
 
 func (a *API) ListThings(ctx context.Context, in *iotapi.ListThingsRequest) (*iotapi.ListThingsResponse, error) {
 	things, next, err := a.registry.ListThings(ctx, accountOf(ctx), registry.ListThingsRequest{
-		ListRequest:    thingListRequest(in.NextToken, in.MaxResults),
+		ListRequest:    listRequest(in.NextToken, in.MaxResults),
 		TypeName:       awsjson.Value(in.ThingTypeName),
 		AttributeName:  awsjson.Value(in.AttributeName),
 		AttributeValue: awsjson.Value(in.AttributeValue),
@@ -119,13 +98,13 @@ func (a *API) ListThings(ctx context.Context, in *iotapi.ListThingsRequest) (*io
 	if err != nil {
 		return nil, err
 	}
-	out := &iotapi.ListThingsResponse{Things: make([]iotapi.ThingAttribute, 0, len(things)), NextToken: thingOpt(next)}
+	out := &iotapi.ListThingsResponse{Things: make([]iotapi.ThingAttribute, 0, len(things)), NextToken: optString(next)}
 	for i := range things {
 		th := &things[i]
 		out.Things = append(out.Things, iotapi.ThingAttribute{
 			ThingName:     &th.Name,
 			ThingArn:      &th.ARN,
-			ThingTypeName: thingOpt(th.TypeName),
+			ThingTypeName: optString(th.TypeName),
 			Attributes:    thingWireAttributes(th.Attributes),
 			Version:       &th.Version,
 		})
@@ -160,16 +139,16 @@ func thingTypeProperties(p *iotapi.ThingTypeProperties) registry.ThingTypeProper
 // wireThingTypeProperties returns the properties of a thing type as they travel.
 func wireThingTypeProperties(tt *iot.ThingType) *iotapi.ThingTypeProperties {
 	p := &iotapi.ThingTypeProperties{
-		ThingTypeDescription: thingOpt(tt.Description),
+		ThingTypeDescription: optString(tt.Description),
 		SearchableAttributes: tt.SearchableAttributes,
 	}
 	if len(tt.PropagatingAttributes) > 0 {
 		p.Mqtt5Configuration = &iotapi.Mqtt5Configuration{}
 		for _, pa := range tt.PropagatingAttributes {
 			p.Mqtt5Configuration.PropagatingAttributes = append(p.Mqtt5Configuration.PropagatingAttributes, iotapi.PropagatingAttribute{
-				UserPropertyKey:     thingOpt(pa.UserPropertyKey),
-				ThingAttribute:      thingOpt(pa.ThingAttribute),
-				ConnectionAttribute: thingOpt(pa.ConnectionAttribute),
+				UserPropertyKey:     optString(pa.UserPropertyKey),
+				ThingAttribute:      optString(pa.ThingAttribute),
+				ConnectionAttribute: optString(pa.ConnectionAttribute),
 			})
 		}
 	}
@@ -188,7 +167,7 @@ func (a *API) CreateThingType(ctx context.Context, in *iotapi.CreateThingTypeReq
 	tt, err := a.registry.CreateThingType(ctx, accountOf(ctx), registry.CreateThingTypeRequest{
 		Name:       awsjson.Value(in.ThingTypeName),
 		Properties: thingTypeProperties(in.ThingTypeProperties),
-		Tags:       thingTagsFromWire(in.Tags),
+		Tags:       tagsFromWire(in.Tags),
 	})
 	if err != nil {
 		return nil, err
@@ -233,11 +212,11 @@ func (a *API) DeleteThingType(ctx context.Context, in *iotapi.DeleteThingTypeReq
 }
 
 func (a *API) ListThingTypes(ctx context.Context, in *iotapi.ListThingTypesRequest) (*iotapi.ListThingTypesResponse, error) {
-	types, next, err := a.registry.ListThingTypes(ctx, accountOf(ctx), awsjson.Value(in.ThingTypeName), thingListRequest(in.NextToken, in.MaxResults))
+	types, next, err := a.registry.ListThingTypes(ctx, accountOf(ctx), awsjson.Value(in.ThingTypeName), listRequest(in.NextToken, in.MaxResults))
 	if err != nil {
 		return nil, err
 	}
-	out := &iotapi.ListThingTypesResponse{ThingTypes: make([]iotapi.ThingTypeDefinition, 0, len(types)), NextToken: thingOpt(next)}
+	out := &iotapi.ListThingTypesResponse{ThingTypes: make([]iotapi.ThingTypeDefinition, 0, len(types)), NextToken: optString(next)}
 	for i := range types {
 		tt := &types[i]
 		out.ThingTypes = append(out.ThingTypes, iotapi.ThingTypeDefinition{
@@ -256,7 +235,7 @@ func (a *API) CreateThingGroup(ctx context.Context, in *iotapi.CreateThingGroupR
 	req := registry.CreateThingGroupRequest{
 		Name:   awsjson.Value(in.ThingGroupName),
 		Parent: awsjson.Value(in.ParentGroupName),
-		Tags:   thingTagsFromWire(in.Tags),
+		Tags:   tagsFromWire(in.Tags),
 	}
 	if p := in.ThingGroupProperties; p != nil {
 		req.Description = awsjson.Value(p.ThingGroupDescription)
@@ -277,7 +256,7 @@ func (a *API) DescribeThingGroup(ctx context.Context, in *iotapi.DescribeThingGr
 	if err != nil {
 		return nil, err
 	}
-	meta := &iotapi.ThingGroupMetadata{CreationDate: awsjson.NewTime(g.CreatedAt), ParentGroupName: thingOpt(g.Parent)}
+	meta := &iotapi.ThingGroupMetadata{CreationDate: awsjson.NewTime(g.CreatedAt), ParentGroupName: optString(g.Parent)}
 	for _, name := range g.Ancestors {
 		meta.RootToParentThingGroups = append(meta.RootToParentThingGroups, iotapi.GroupNameAndArn{
 			GroupName: awsjson.Ptr(name),
@@ -290,7 +269,7 @@ func (a *API) DescribeThingGroup(ctx context.Context, in *iotapi.DescribeThingGr
 		ThingGroupArn:  &g.ARN,
 		Version:        &g.Version,
 		ThingGroupProperties: &iotapi.ThingGroupProperties{
-			ThingGroupDescription: thingOpt(g.Description),
+			ThingGroupDescription: optString(g.Description),
 			AttributePayload:      &iotapi.AttributePayload{Attributes: thingWireAttributes(g.Attributes)},
 		},
 		ThingGroupMetadata: meta,
@@ -328,7 +307,7 @@ func thingGroupRefs(groups []iot.ThingGroup) []iotapi.GroupNameAndArn {
 
 func (a *API) ListThingGroups(ctx context.Context, in *iotapi.ListThingGroupsRequest) (*iotapi.ListThingGroupsResponse, error) {
 	groups, next, err := a.registry.ListThingGroups(ctx, accountOf(ctx), registry.ListThingGroupsRequest{
-		ListRequest: thingListRequest(in.NextToken, in.MaxResults),
+		ListRequest: listRequest(in.NextToken, in.MaxResults),
 		Parent:      awsjson.Value(in.ParentGroup),
 		Recursive:   in.Recursive,
 		NamePrefix:  awsjson.Value(in.NamePrefixFilter),
@@ -336,7 +315,7 @@ func (a *API) ListThingGroups(ctx context.Context, in *iotapi.ListThingGroupsReq
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.ListThingGroupsResponse{ThingGroups: thingGroupRefs(groups), NextToken: thingOpt(next)}, nil
+	return &iotapi.ListThingGroupsResponse{ThingGroups: thingGroupRefs(groups), NextToken: optString(next)}, nil
 }
 
 func (a *API) AddThingToThingGroup(ctx context.Context, in *iotapi.AddThingToThingGroupRequest) (*iotapi.AddThingToThingGroupResponse, error) {
@@ -371,21 +350,21 @@ func (a *API) UpdateThingGroupsForThing(ctx context.Context, in *iotapi.UpdateTh
 
 func (a *API) ListThingsInThingGroup(ctx context.Context, in *iotapi.ListThingsInThingGroupRequest) (*iotapi.ListThingsInThingGroupResponse, error) {
 	names, next, err := a.registry.ListThingsInThingGroup(ctx, accountOf(ctx), awsjson.Value(in.ThingGroupName),
-		awsjson.Value(in.Recursive), thingListRequest(in.NextToken, in.MaxResults))
+		awsjson.Value(in.Recursive), listRequest(in.NextToken, in.MaxResults))
 	if err != nil {
 		return nil, err
 	}
 	if names == nil {
 		names = []string{}
 	}
-	return &iotapi.ListThingsInThingGroupResponse{Things: names, NextToken: thingOpt(next)}, nil
+	return &iotapi.ListThingsInThingGroupResponse{Things: names, NextToken: optString(next)}, nil
 }
 
 func (a *API) ListThingGroupsForThing(ctx context.Context, in *iotapi.ListThingGroupsForThingRequest) (*iotapi.ListThingGroupsForThingResponse, error) {
 	groups, next, err := a.registry.ListThingGroupsForThing(ctx, accountOf(ctx), awsjson.Value(in.ThingName),
-		thingListRequest(in.NextToken, in.MaxResults))
+		listRequest(in.NextToken, in.MaxResults))
 	if err != nil {
 		return nil, err
 	}
-	return &iotapi.ListThingGroupsForThingResponse{ThingGroups: thingGroupRefs(groups), NextToken: thingOpt(next)}, nil
+	return &iotapi.ListThingGroupsForThingResponse{ThingGroups: thingGroupRefs(groups), NextToken: optString(next)}, nil
 }
