@@ -3,9 +3,10 @@
 // kind once, and hands every row to every check that reads it.
 //
 // The kinds are read on up to three transactions of one store snapshot, in
-// parallel: the device certificates on one, the connection records by
-// principal on another (the two large scans), everything else on a third,
-// which first gathers the CRLs the revocation checks need. Rows are streamed;
+// parallel: the device certificates, the largest scan, in parts on two,
+// everything else one kind after the other on a third, which first gathers
+// the CRLs the revocation checks need. (A store with four read connections, as
+// on two cores, keeps one for the API while an audit reads.) Rows are streamed;
 // the only DER parsed during an audit is that of CRLs fetched from distribution
 // points and, once per fetched CRL, of the issuer certificate verifying it.
 package evaluate
@@ -135,8 +136,8 @@ type lane struct {
 	kinds             []check.Data
 }
 
-// lanes gives the large scans their own transactions (the certificates
-// several) and puts the rest together.
+// lanes gives the parts of the certificate scan their own transactions and
+// puts the rest together.
 func (a *audit) lanes() []lane {
 	var lanes []lane
 	rest := lane{certificatePart: -1, gatherRevocations: a.needRevocations()}
@@ -146,8 +147,6 @@ func (a *audit) lanes() []lane {
 			for part := range certificateParts {
 				lanes = append(lanes, lane{certificatePart: part})
 			}
-		case check.ConnectionsByPrincipal:
-			lanes = append(lanes, lane{certificatePart: -1, kinds: []check.Data{d}})
 		default:
 			rest.kinds = append(rest.kinds, d)
 		}
