@@ -60,7 +60,7 @@ func (t *tx) UpdateCertificate(_ context.Context, c iot.Certificate) error {
 	res, err := t.exec(`UPDATE certificates SET status = ?, last_modified_at = ?, customer_version = ?, generation_id = ?
 		WHERE account_id = ? AND id = ?`,
 		string(c.Status), c.LastModifiedAt.UnixMilli(), c.CustomerVersion, c.GenerationID, t.account, c.ID)
-	return certAffected(res, err)
+	return affected(res, err)
 }
 
 func (t *tx) DeleteCertificate(ctx context.Context, id string) error {
@@ -70,7 +70,7 @@ func (t *tx) DeleteCertificate(ctx context.Context, id string) error {
 	}
 	// The DER and the chain links go with the row (ON DELETE CASCADE).
 	res, err := t.exec(`DELETE FROM certificates WHERE account_id = ? AND id = ?`, t.account, id)
-	if err := certAffected(res, err); err != nil {
+	if err := affected(res, err); err != nil {
 		return err
 	}
 	for _, cid := range chain {
@@ -191,21 +191,6 @@ func scanCertificate(row certRowScanner, extra ...any) (iot.Certificate, error) 
 	var err error
 	c.X509, err = fr.result()
 	return c, err
-}
-
-// certAffected maps an UPDATE or DELETE that matched no row to store.ErrNotFound.
-func certAffected(res sql.Result, err error) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return store.ErrNotFound
-	}
-	return nil
 }
 
 // certQualified qualifies each of a comma-separated list of columns with a

@@ -36,12 +36,12 @@ func (t *tx) UpdateCACertificate(_ context.Context, c iot.CACertificate) error {
 		role_arn = ?, last_modified_at = ?, customer_version = ?, generation_id = ? WHERE account_id = ? AND id = ?`,
 		string(c.Status), c.AutoRegistration, certNullable(rc.TemplateName), certNullable(rc.TemplateBody),
 		certNullable(rc.RoleARN), c.LastModifiedAt.UnixMilli(), c.CustomerVersion, c.GenerationID, t.account, c.ID)
-	return certAffected(res, err)
+	return affected(res, err)
 }
 
 func (t *tx) DeleteCACertificate(_ context.Context, id string) error {
 	res, err := t.exec(`DELETE FROM ca_certificates WHERE account_id = ? AND id = ?`, t.account, id)
-	return certAffected(res, err)
+	return affected(res, err)
 }
 
 func (t *tx) CACertificate(_ context.Context, id string) (iot.CACertificate, error) {

@@ -18,7 +18,7 @@ func (t *tx) PutThingPrincipal(_ context.Context, p iot.ThingPrincipal) error {
 func (t *tx) DeleteThingPrincipal(_ context.Context, thing, principal string) error {
 	res, err := t.exec(`DELETE FROM thing_principals WHERE account_id = ? AND thing_name = ? AND principal = ?`,
 		t.account, thing, principal)
-	return certAffected(res, err)
+	return affected(res, err)
 }
 
 func (t *tx) ThingPrincipal(_ context.Context, thing, principal string) (iot.ThingPrincipal, error) {

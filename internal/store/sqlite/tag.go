@@ -68,20 +68,3 @@ func (t *tx) DeleteTags(ctx context.Context, resourceARN string) error {
 	_, err := t.exec(`DELETE FROM tags WHERE account_id = ? AND resource_arn = ?`, t.account, resourceARN)
 	return err
 }
-
-// rowScanner is the part of *sql.Rows the scan helpers of this family use.
-type rowScanner interface {
-	Next() bool
-	Scan(dest ...any) error
-	Err() error
-	Close() error
-}
-
-// trimPage cuts a listing fetched with Limit+1 rows to its page and says
-// whether more rows follow.
-func trimPage[T any](items []T, limit int) ([]T, bool) {
-	if len(items) > limit {
-		return items[:limit], true
-	}
-	return items, false
-}

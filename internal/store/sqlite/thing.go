@@ -92,18 +92,6 @@ func parseFlatJSONObject(s string) (m map[string]string, ok bool) {
 	}
 }
 
-// limit returns the LIMIT of a page query: one row more than the page, to tell
-// whether more follow.
-func thingLimit(p store.Page) int { return p.Limit + 1 }
-
-// trim cuts a page query's result to the page and reports whether more follow.
-func thingTrim[T any](rows []T, p store.Page) ([]T, bool) {
-	if len(rows) > p.Limit {
-		return rows[:p.Limit], true
-	}
-	return rows, false
-}
-
 // ---- things
 
 const thingColumns = `name, id, type_name, attributes, version, created_at`
@@ -166,13 +154,13 @@ func (t *tx) Things(ctx context.Context, f store.ThingFilter, p store.Page) ([]i
 	} else {
 		q.WriteString(` ORDER BY a.thing_name LIMIT ?`)
 	}
-	args = append(args, thingLimit(p))
+	args = append(args, p.Limit+1)
 	rows, err := t.query(q.String(), args...)
 	if err != nil {
 		return nil, false, err
 	}
 	defer rows.Close()
-	out := make([]iot.Thing, 0, min(thingLimit(p), 256))
+	out := make([]iot.Thing, 0, min(p.Limit+1, 256))
 	for rows.Next() {
 		th, err := scanThing(rows)
 		if err != nil {
@@ -183,7 +171,7 @@ func (t *tx) Things(ctx context.Context, f store.ThingFilter, p store.Page) ([]i
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	out, more := thingTrim(out, p)
+	out, more := trimPage(out, p.Limit)
 	return out, more, nil
 }
 
@@ -223,22 +211,7 @@ func (t *tx) PutThing(ctx context.Context, th iot.Thing) error {
 }
 
 func (t *tx) DeleteThing(ctx context.Context, name string) error {
-	return thingDeleted(t.exec(`DELETE FROM things WHERE account_id = ? AND name = ?`, t.account, name))
-}
-
-// deleted maps a DELETE that removed no row to store.ErrNotFound.
-func thingDeleted(res sql.Result, err error) error {
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return store.ErrNotFound
-	}
-	return nil
+	return affected(t.exec(`DELETE FROM things WHERE account_id = ? AND name = ?`, t.account, name))
 }
 
 // ---- thing types
@@ -293,7 +266,7 @@ func (t *tx) ThingTypes(ctx context.Context, namePrefix string, p store.Page) ([
 		args = append(args, namePrefix, namePrefix+thingPrefixEnd)
 	}
 	q += ` ORDER BY name LIMIT ?`
-	args = append(args, thingLimit(p))
+	args = append(args, p.Limit+1)
 	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, false, err
@@ -310,7 +283,7 @@ func (t *tx) ThingTypes(ctx context.Context, namePrefix string, p store.Page) ([
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	out, more := thingTrim(out, p)
+	out, more := trimPage(out, p.Limit)
 	return out, more, nil
 }
 
@@ -351,7 +324,7 @@ func (t *tx) PutThingType(ctx context.Context, tt iot.ThingType) error {
 }
 
 func (t *tx) DeleteThingType(ctx context.Context, name string) error {
-	return thingDeleted(t.exec(`DELETE FROM thing_types WHERE account_id = ? AND name = ?`, t.account, name))
+	return affected(t.exec(`DELETE FROM thing_types WHERE account_id = ? AND name = ?`, t.account, name))
 }
 
 // ---- thing groups
@@ -420,7 +393,7 @@ func (t *tx) queryGroups(ctx context.Context, p store.Page, q string, args ...an
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	out, more := thingTrim(out, p)
+	out, more := trimPage(out, p.Limit)
 	return out, more, nil
 }
 
@@ -449,7 +422,7 @@ func (t *tx) ThingGroups(ctx context.Context, f store.ThingGroupFilter, p store.
 		args = append(args, f.NamePrefix, f.NamePrefix+thingPrefixEnd)
 	}
 	q.WriteString(` ORDER BY name LIMIT ?`)
-	args = append(args, thingLimit(p))
+	args = append(args, p.Limit+1)
 	return t.queryGroups(ctx, p, q.String(), args...)
 }
 
@@ -463,7 +436,7 @@ func (t *tx) GroupsOfThing(ctx context.Context, thing string, p store.Page) ([]i
 	return t.queryGroups(ctx, p, `SELECT g.name, g.id, g.parent_name, g.path, g.description, g.attributes, g.version, g.created_at
 		FROM thing_group_members m JOIN thing_groups g ON g.account_id = m.account_id AND g.name = m.group_name
 		WHERE m.account_id = ? AND m.thing_name = ? AND m.group_name > ?
-		ORDER BY m.group_name LIMIT ?`, t.account, thing, p.After, thingLimit(p))
+		ORDER BY m.group_name LIMIT ?`, t.account, thing, p.After, p.Limit+1)
 }
 
 func (t *tx) ThingsInGroup(ctx context.Context, group string, recursive bool, p store.Page) ([]string, bool, error) {
@@ -472,7 +445,7 @@ func (t *tx) ThingsInGroup(ctx context.Context, group string, recursive bool, p 
 	if !recursive {
 		rows, err = t.query(`SELECT thing_name FROM thing_group_members
 			WHERE account_id = ? AND group_name = ? AND thing_name > ? ORDER BY thing_name LIMIT ?`,
-			t.account, group, p.After, thingLimit(p))
+			t.account, group, p.After, p.Limit+1)
 	} else {
 		g, gerr := t.ThingGroup(ctx, group)
 		if gerr != nil {
@@ -483,7 +456,7 @@ func (t *tx) ThingsInGroup(ctx context.Context, group string, recursive bool, p 
 			FROM thing_groups g JOIN thing_group_members m ON m.account_id = g.account_id AND m.group_name = g.name
 			WHERE g.account_id = ? AND g.path >= ? AND g.path < ? AND m.thing_name > ?
 			ORDER BY m.thing_name LIMIT ?`,
-			t.account, path, descendantsEnd(path), p.After, thingLimit(p))
+			t.account, path, descendantsEnd(path), p.After, p.Limit+1)
 	}
 	if err != nil {
 		return nil, false, err
@@ -500,7 +473,7 @@ func (t *tx) ThingsInGroup(ctx context.Context, group string, recursive bool, p 
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	out, more := thingTrim(out, p)
+	out, more := trimPage(out, p.Limit)
 	return out, more, nil
 }
 
@@ -524,7 +497,7 @@ func (t *tx) PutThingGroup(ctx context.Context, g iot.ThingGroup) error {
 }
 
 func (t *tx) DeleteThingGroup(ctx context.Context, name string) error {
-	return thingDeleted(t.exec(`DELETE FROM thing_groups WHERE account_id = ? AND name = ?`, t.account, name))
+	return affected(t.exec(`DELETE FROM thing_groups WHERE account_id = ? AND name = ?`, t.account, name))
 }
 
 func (t *tx) AddThingToGroup(ctx context.Context, group, thing string, at time.Time) error {
