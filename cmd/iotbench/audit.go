@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
@@ -16,7 +18,8 @@ import (
 )
 
 // auditBench builds (or reuses) a fleet in a data directory and times full
-// audits of it through the audit engine.
+// audits of it through the audit engine, each in a process of its own
+// (auditRun) that starts with empty page caches.
 func auditBench(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("audit", flag.ContinueOnError)
 	n := fs.Int("n", 1_000_000, "things, device certificates and connection records of the fleet")
@@ -42,29 +45,30 @@ func auditBench(ctx context.Context, args []string) error {
 	} else {
 		fmt.Fprintf(os.Stderr, "reusing the fleet of %d in %s, built %s in %.0fs\n", *n, *data, meta.BuiltAt.Format(time.RFC3339), meta.BuildSeconds)
 	}
-	r, err := auditbench.Open(ctx, *data, os.Stderr)
+	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	defer r.Close()
-
 	var results []auditbench.Result
 	for i := range *runs {
-		if err := r.Clean(ctx); err != nil {
+		if err := auditbench.Clean(ctx, *data); err != nil {
 			return err
 		}
 		load := loadAverage()
-		stop, err := startProfile(*cpuProfile, i)
-		if err != nil {
-			return err
+		childArgs := []string{"audit-run", "--data", *data}
+		if i == 0 && *cpuProfile != "" {
+			childArgs = append(childArgs, "--cpuprofile", *cpuProfile)
 		}
-		res, err := r.Audit(ctx)
-		stop()
-		if err != nil {
-			if len(res.Checks) > 0 {
-				res.Table(os.Stderr, meta)
-			}
-			return fmt.Errorf("audit %d: %w", i+1, err)
+		child := exec.CommandContext(ctx, self, childArgs...)
+		child.Stderr = os.Stderr
+		out, err := child.Output()
+		var res auditbench.Result
+		if jerr := json.Unmarshal(out, &res); jerr != nil {
+			return fmt.Errorf("audit %d: %v (%v)", i+1, err, jerr)
+		}
+		if res.Err != "" {
+			res.Table(os.Stderr, meta)
+			return fmt.Errorf("audit %d: %s", i+1, res.Err)
 		}
 		fmt.Printf("audit %d: wall %.2fs (engine %.2fs), CPU %.2fs, peak RSS %d MiB%s, load average before: %s\n",
 			i+1, res.Wall.Seconds(), res.EngineWall.Seconds(), res.CPU.Seconds(), res.PeakRSS>>20, hwmNote(res), load)
@@ -89,9 +93,35 @@ func auditBench(ctx context.Context, args []string) error {
 	return nil
 }
 
-// startProfile starts a CPU profile of the first audit into file, if any.
-func startProfile(file string, run int) (stop func(), err error) {
-	if file == "" || run > 0 {
+// auditRun runs one timed audit of the fleet in --data and writes its result
+// as JSON on standard output: the process of one measurement of auditBench.
+func auditRun(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("audit-run", flag.ContinueOnError)
+	data := fs.String("data", "", "data directory of a fleet built by iotbench audit")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the audit to this file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	r, err := auditbench.Open(ctx, *data, os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	stop, err := startProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	res, err := r.Audit(ctx)
+	stop()
+	if err != nil {
+		res.Err = err.Error()
+	}
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// startProfile starts a CPU profile into file, if any.
+func startProfile(file string) (stop func(), err error) {
+	if file == "" {
 		return func() {}, nil
 	}
 	f, err := os.Create(file)

@@ -23,6 +23,7 @@ import (
 	"github.com/iotdefender/iotdefender/internal/certs"
 	"github.com/iotdefender/iotdefender/internal/iot"
 	"github.com/iotdefender/iotdefender/internal/store"
+	"github.com/iotdefender/iotdefender/internal/store/sqlite"
 )
 
 // RoleARN is the role of the fleet's audit configuration.
@@ -56,6 +57,8 @@ type Result struct {
 	PeakRSS  int64
 	HWMReset bool
 	Checks   []iot.AuditCheckResult
+	// Err is the error that ended the audit or its verification, "" for none.
+	Err string `json:",omitempty"`
 }
 
 const pollInterval = 5 * time.Millisecond
@@ -96,13 +99,18 @@ func Open(ctx context.Context, dir string, log io.Writer) (*Runner, error) {
 // Close stops iotdefender.
 func (r *Runner) Close() error { return r.app.Close() }
 
-// Clean removes the tasks of earlier audits and their findings, so that every
-// audit starts from the same store.
-func (r *Runner) Clean(ctx context.Context) error {
-	return r.app.Store.Update(ctx, Account, func(tx store.Tx) error {
+// Clean removes the tasks of earlier audits in dir and their findings, so that
+// every audit starts from the same store.
+func Clean(ctx context.Context, dir string) error {
+	st, err := sqlite.Open(ctx, dir, sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	err = st.Update(ctx, Account, func(tx store.Tx) error {
 		_, err := tx.DeleteAuditTasksBefore(ctx, time.Now().Add(time.Hour))
 		return err
 	})
+	return errors.Join(err, st.Close())
 }
 
 // Audit runs and times an on-demand audit of every check, and checks its
