@@ -216,10 +216,15 @@ func (t *tx) AuditFindingRelated(ctx context.Context, findingID string, p store.
 	return t.related(findingID, after, p.Limit)
 }
 
+// checkFindings reads the findings of one check of a task from the task's
+// index. Left to itself, the planner walks the resource index for its order,
+// over every finding of the account, to group a check's findings by resource.
+const checkFindings = `INDEXED BY audit_findings_by_task`
+
 func (t *tx) CountAuditFindingResources(ctx context.Context, taskID, checkName string) (int64, int64, error) {
 	var resources, suppressed int64
 	err := t.queryRow(`SELECT COUNT(*), COALESCE(SUM(suppressed), 0) FROM (
-			SELECT MAX(is_suppressed) AS suppressed FROM audit_findings
+			SELECT MAX(is_suppressed) AS suppressed FROM audit_findings `+checkFindings+`
 			WHERE account_id = ? AND task_id = ? AND check_name = ? GROUP BY resource_hash, resource_key)`,
 		t.account, taskID, checkName).Scan(&resources, &suppressed)
 	return resources, suppressed, err
@@ -231,14 +236,15 @@ func (t *tx) SettleAuditFindings(ctx context.Context, taskID, checkName string) 
 	// suppressed resources.
 	var resources, suppressed, findings, pairs int64
 	err := t.queryRow(`SELECT COUNT(*), COALESCE(SUM(suppressed), 0), COALESCE(SUM(n), 0), COALESCE(SUM(reasons), 0) FROM (
-			SELECT MAX(is_suppressed) AS suppressed, COUNT(*) AS n, COUNT(DISTINCT reason_code) AS reasons FROM audit_findings
+			SELECT MAX(is_suppressed) AS suppressed, COUNT(*) AS n, COUNT(DISTINCT reason_code) AS reasons
+			FROM audit_findings `+checkFindings+`
 			WHERE account_id = ? AND task_id = ? AND check_name = ? GROUP BY resource_hash, resource_key)`,
 		t.account, taskID, checkName).Scan(&resources, &suppressed, &findings, &pairs)
 	if err != nil || findings == pairs {
 		return resources, suppressed, err
 	}
 	_, err = t.exec(`DELETE FROM audit_findings WHERE account_id = ?1 AND task_id = ?2 AND check_name = ?3 AND rowid NOT IN (
-			SELECT MIN(rowid) FROM audit_findings WHERE account_id = ?1 AND task_id = ?2 AND check_name = ?3
+			SELECT MIN(rowid) FROM audit_findings `+checkFindings+` WHERE account_id = ?1 AND task_id = ?2 AND check_name = ?3
 			GROUP BY resource_hash, resource_key, reason_code)`, t.account, taskID, checkName)
 	return resources, suppressed, err
 }
