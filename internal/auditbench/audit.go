@@ -61,7 +61,7 @@ type Result struct {
 	Err string `json:",omitempty"`
 }
 
-const pollInterval = 5 * time.Millisecond
+const pollInterval = 25 * time.Millisecond
 
 // Runner is iotdefender started on a fleet's data directory as `serve`
 // starts it, the HTTP listener aside.
