@@ -95,13 +95,14 @@ func (e *Evaluator) Evaluate(ctx context.Context, account string, runs []check.R
 		if runs := a.byData[check.DeviceCertificates]; len(runs) > 0 {
 			go func() { parts.Wait(); close(a.certificates) }()
 			wg.Go(func() {
-				scan(e.cfg.Log, runs, beginIn[*iot.Certificate](a), certificateRows(a.certificates))
+				scan(e.cfg.Log, &a.ending, runs, beginIn[*iot.Certificate](a), certificateRows(a.certificates))
 				close(a.stopCertificates)
 			})
 		}
 		wg.Wait()
 		return nil
 	})
+	a.ending.Wait()
 	if err != nil {
 		for _, r := range all {
 			r.finish(err)
@@ -115,6 +116,9 @@ type audit struct {
 	e      *Evaluator
 	ctx    context.Context
 	byData map[check.Data][]*run
+	// ending counts the runs being finished once their scan has ended: a lane
+	// goes on to its next kind meanwhile.
+	ending sync.WaitGroup
 
 	// revocations are gathered once, before the first scan that needs them.
 	revocations      *check.Revocations
@@ -137,7 +141,9 @@ type lane struct {
 }
 
 // lanes gives the parts of the certificate scan their own transactions and
-// puts the rest together.
+// puts the rest together, the connection records, the largest, last: the
+// small kinds' checks complete early, and the lane ends about when the
+// certificate scan does.
 func (a *audit) lanes() []lane {
 	var lanes []lane
 	rest := lane{certificatePart: -1, gatherRevocations: a.needRevocations()}
@@ -147,9 +153,13 @@ func (a *audit) lanes() []lane {
 			for part := range certificateParts {
 				lanes = append(lanes, lane{certificatePart: part})
 			}
+		case check.ConnectionsByPrincipal:
 		default:
 			rest.kinds = append(rest.kinds, d)
 		}
+	}
+	if _, ok := a.byData[check.ConnectionsByPrincipal]; ok {
+		rest.kinds = append(rest.kinds, check.ConnectionsByPrincipal)
 	}
 	if rest.gatherRevocations || len(rest.kinds) > 0 {
 		lanes = append(lanes, rest)
@@ -224,23 +234,23 @@ func (a *audit) read(tx store.ReadTx, d check.Data) {
 	runs, ctx, log := a.byData[d], a.ctx, a.e.cfg.Log
 	switch d {
 	case check.CACertificates:
-		scan(log, runs, beginIn[*iot.CACertificate](a), caCertificateRows(ctx, tx))
+		scan(log, &a.ending, runs, beginIn[*iot.CACertificate](a), caCertificateRows(ctx, tx))
 	case check.IntermediateCAs:
-		scan(log, runs, beginIn[*check.IntermediateCA](a), intermediateCARows(ctx, tx))
+		scan(log, &a.ending, runs, beginIn[*check.IntermediateCA](a), intermediateCARows(ctx, tx))
 	case check.PolicyVersions:
-		scan(log, runs, beginIn[*iot.PolicyVersion](a), policyVersionRows(ctx, tx))
+		scan(log, &a.ending, runs, beginIn[*iot.PolicyVersion](a), policyVersionRows(ctx, tx))
 	case check.LoggingOptions:
-		scan(log, runs, beginIn[*check.LoggingSettings](a), loggingRows(ctx, tx))
+		scan(log, &a.ending, runs, beginIn[*check.LoggingSettings](a), loggingRows(ctx, tx))
 	case check.ConnectionsByPrincipal:
 		w := union(runs)
-		scan(log, runs, a.beginWindowed(w, nil), groups(tx.ConnectionEventsByPrincipal(ctx, w.From, w.To), byPrincipal))
+		scan(log, &a.ending, runs, a.beginWindowed(w, nil), groups(tx.ConnectionEventsByPrincipal(ctx, w.From, w.To), byPrincipal))
 	case check.TakeoversByClientID:
 		w := union(runs)
 		countClientIDs := func(s *check.Scope) (err error) {
 			s.ClientIDs, err = tx.CountClientIDs(ctx, s.Env.Window.From, s.Env.Window.To)
 			return err
 		}
-		scan(log, runs, a.beginWindowed(w, countClientIDs), groups(tx.TakeoversByClientID(ctx, w.From, w.To), byClientID))
+		scan(log, &a.ending, runs, a.beginWindowed(w, countClientIDs), groups(tx.TakeoversByClientID(ctx, w.From, w.To), byClientID))
 	default:
 		for _, r := range runs {
 			r.finish(errors.New("iotdefender does not know how to read " + d.String()))

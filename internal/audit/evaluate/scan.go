@@ -25,11 +25,13 @@ type member[R any] struct {
 	visitor check.Visitor[R]
 }
 
-// scan hands every row of rows to the visitor of each run, then ends them. A
+// scan hands every row of rows to the visitor of each run, then ends them,
+// each in a goroutine counted by ending: together, so that their reporters'
+// last writes can share the store's commits, and while the caller goes on. A
 // run whose visitor fails or panics is finished with that error and reads no
 // further row; the others go on. A scan error finishes every run still
 // reading. The scan stops early once no run is left.
-func scan[R any](log *slog.Logger, runs []*run, begin func(*run) (check.Visitor[R], error), rows iter.Seq2[R, error]) {
+func scan[R any](log *slog.Logger, ending *sync.WaitGroup, runs []*run, begin func(*run) (check.Visitor[R], error), rows iter.Seq2[R, error]) {
 	members := make([]member[R], 0, len(runs))
 	for _, r := range runs {
 		var v check.Visitor[R]
@@ -58,13 +60,9 @@ func scan[R any](log *slog.Logger, runs []*run, begin func(*run) (check.Visitor[
 			return
 		}
 	}
-	// The runs end together, so that their reporters' last writes can share
-	// the store's commits.
-	var wg sync.WaitGroup
 	for _, m := range members {
-		wg.Go(func() { m.run.finish(protect(log, m.run, m.visitor.End)) })
+		ending.Go(func() { m.run.finish(protect(log, m.run, m.visitor.End)) })
 	}
-	wg.Wait()
 }
 
 // visitor starts the visitor of a run over rows of type R in scope.
