@@ -80,13 +80,20 @@ func plainIdentifier(r iot.ResourceIdentifier) (name, id string, ok bool) {
 // plainJSON reports whether s is written in JSON as it is, between quotes.
 func plainJSON(s string) bool {
 	for i := range len(s) {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':' || c == '/') {
+		if !plainByte[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// plainByte holds the bytes plainJSON accepts: letters, digits and -_.:/
+var plainByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':' || c == '/'
+	}
+	return t
+}()
 
 func decodeIdentifier(text string) (iot.ResourceIdentifier, error) {
 	var s storedIdentifier
