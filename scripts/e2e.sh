@@ -204,6 +204,11 @@ main() {
   E2E_BIN="$bin" E2E_AWS_V1="${aws_v1[0]:-}" E2E_AWS_V2="${aws_v2[0]:-}" "$script_dir/e2e/audit.sh" "${clis[@]}" ||
     fail "the audit end-to-end test failed"
   summary+=("audit (scripts/e2e/audit.sh): $((SECONDS - audit_started)) s")
+  # So does the mitigation's.
+  local mitigation_started=$SECONDS
+  E2E_BIN="$bin" E2E_AWS_V1="${aws_v1[0]:-}" E2E_AWS_V2="${aws_v2[0]:-}" "$script_dir/e2e/mitigation.sh" "${clis[@]}" ||
+    fail "the mitigation end-to-end test failed"
+  summary+=("mitigation (scripts/e2e/mitigation.sh): $((SECONDS - mitigation_started)) s")
   echo "== e2e passed in $SECONDS s"
   printf '  %s\n' "${summary[@]}"
 }
