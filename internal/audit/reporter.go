@@ -26,9 +26,8 @@ var errCheckStopped = errors.New("audit check no longer in progress")
 // transaction that writes its last batch, drops any finding that repeats a
 // (resource, reason code) of the check, and counts (the store does both when
 // two findings may share a resource; the reporter counts by itself when none
-// can). A crash before that leaves
-// no visible half of a check: the next Start discards the half and runs the
-// check again.
+// can). A crash before that leaves no visible half of a check: the next Start
+// discards the half and runs the check again.
 type reporter struct {
 	e          *Engine
 	ctx        context.Context

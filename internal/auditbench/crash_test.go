@@ -31,9 +31,6 @@ const crashFleet = 200_000
 // it on the same data directory, and checks that the audit ends with the
 // counts the fleet planted, each finding listed once.
 func TestAuditSurvivesKill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a fleet of 200,000 certificates (about a minute)")
-	}
 	ctx := context.Background()
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "iotdefender")
