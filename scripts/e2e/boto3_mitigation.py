@@ -520,8 +520,12 @@ def main():
     again = start(taskId=AUDIT_TASK, target=audit_target, auditCheckToActionsMapping=audit_map, clientRequestToken=f"{AUDIT_TASK}-boto3")
     expect("the same request again", body(again), {"taskId": AUDIT_TASK})
 
-    # 5. A finished task cannot be canceled.
+    for task_id in ["e2e-unknown-action", "e2e-type-not-allowed", "e2e-two-targets", "e2e-26-findings"]:
+        refused("ResourceNotFoundException", iot.describe_audit_mitigation_actions_task, taskId=task_id)
+
+    # 5. A finished task cannot be canceled; an unknown one is not found.
     refused("InvalidRequestException", iot.cancel_audit_mitigation_actions_task, taskId=AUDIT_TASK)
+    refused("ResourceNotFoundException", iot.cancel_audit_mitigation_actions_task, taskId="e2e-no-such-task")
     after = paginate(iot, "list_audit_mitigation_actions_tasks", "tasks", **window)
     expect("tasks after the refused requests", sorted(after, key=lambda t: t["taskId"]), sorted(before, key=lambda t: t["taskId"]))
     expect(f"{AUDIT_TASK} after the refused requests", wait_task(iot, AUDIT_TASK), run.described[AUDIT_TASK])

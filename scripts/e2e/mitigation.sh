@@ -44,10 +44,14 @@ findings_task=ResetPolicyTask01 # and FINDINGS_TASK
 # cli_of MAJOR CANDIDATE...: the first candidate that is the aws CLI of that
 # major version.
 cli_of() {
-  local major=$1 candidate
+  local major=$1 candidate real
   shift
   for candidate in "$@"; do
     if [ -x "$candidate" ] && [[ $("$candidate" --version 2>&1) == aws-cli/"$major".* ]]; then
+      # A pyenv shim costs a few hundred ms per call: run what it runs.
+      if [[ $candidate == */shims/aws ]] && real=$(pyenv which aws 2>/dev/null) && [ -x "$real" ]; then
+        candidate=$real
+      fi
       echo "$candidate"
       return
     fi
