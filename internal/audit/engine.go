@@ -53,7 +53,7 @@ type Config struct {
 	// removes expired records (default one minute). Negative: never; the
 	// caller calls Tick.
 	TickInterval time.Duration
-	// BatchSize is how many findings are written per transaction (default 10000).
+	// BatchSize is how many findings are written per transaction (default 4000).
 	BatchSize int
 }
 
@@ -111,7 +111,7 @@ func New(cfg Config) *Engine {
 		e.interval = time.Minute
 	}
 	if e.batchSize <= 0 {
-		e.batchSize = 10000
+		e.batchSize = 4000
 	}
 	e.base, e.cancel = context.WithCancel(context.Background())
 	return e
