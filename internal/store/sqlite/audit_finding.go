@@ -257,7 +257,7 @@ const insertRelated = `INSERT INTO audit_finding_related
 	(account_id, finding_id, seq, resource_type, resource_identifier, additional_info) VALUES (?, ?, ?, ?, ?, ?)`
 
 func (t *tx) AddAuditFindings(ctx context.Context, findings []iot.AuditFinding) error {
-	defer t.boundCache(ctx, findingCacheKiB)()
+	defer t.boundCache(findingCacheKiB)()
 	findingStmt, err := t.statement(insertFinding)
 	if err != nil {
 		return err

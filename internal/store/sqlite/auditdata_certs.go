@@ -57,14 +57,14 @@ func scanIssuerWithDER(rows *sql.Rows) (store.IssuerCertificate, error) {
 // planner prefers walking every certificate in id order to sorting a few.
 func (t *tx) ActiveCertificatesThrough(ctx context.Context, issuer store.IssuerCertificate) iter.Seq2[string, error] {
 	if issuer.Registered {
-		return auditScan(ctx, t, scanString, `SELECT id FROM certificates INDEXED BY certificates_ca
+		return boundedScan(t, auditScan(ctx, t, scanString, `SELECT id FROM certificates INDEXED BY certificates_ca
 			WHERE account_id = ? AND ca_certificate_id = ? AND status IN ('ACTIVE', 'PENDING_TRANSFER') ORDER BY id`,
-			t.account, issuer.ID)
+			t.account, issuer.ID))
 	}
-	return auditScan(ctx, t, scanString, `SELECT c.id FROM certificate_chain_links l
+	return boundedScan(t, auditScan(ctx, t, scanString, `SELECT c.id FROM certificate_chain_links l
 		CROSS JOIN certificates c ON c.account_id = l.account_id AND c.id = l.certificate_id
 		WHERE l.account_id = ? AND l.chain_certificate_id = ? AND c.status IN ('ACTIVE', 'PENDING_TRANSFER')
-		ORDER BY c.id`, t.account, issuer.ID)
+		ORDER BY c.id`, t.account, issuer.ID))
 }
 
 func scanString(rows *sql.Rows) (string, error) {
@@ -84,8 +84,8 @@ const auditCertificateColumns = `id, status = 'ACTIVE', created_at, not_before, 
 // clustered by account and id.
 func (t *tx) AuditCertificates(ctx context.Context, part, parts int) iter.Seq2[iot.Certificate, error] {
 	from, to := idBound(part, parts), idBound(part+1, parts)
-	return auditScan(ctx, t, auditCertificateScanner(), `SELECT `+auditCertificateColumns+` FROM certificates
-		WHERE account_id = ? AND id >= ? AND id < ? AND status IN ('ACTIVE', 'PENDING_TRANSFER')`, t.account, from, to)
+	return boundedScan(t, auditScan(ctx, t, auditCertificateScanner(), `SELECT `+auditCertificateColumns+` FROM certificates
+		WHERE account_id = ? AND id >= ? AND id < ? AND status IN ('ACTIVE', 'PENDING_TRANSFER')`, t.account, from, to))
 }
 
 // idBound is where part i of n of the id space begins: a two-digit hex prefix,
@@ -146,7 +146,7 @@ func (t *tx) CRLDistributionPoints(ctx context.Context, from store.DistributionP
 		if !q.selected(from) {
 			continue
 		}
-		for list, err := range auditScan(ctx, t, scanString, q.query, t.account) {
+		for list, err := range boundedScan(t, auditScan(ctx, t, scanString, q.query, t.account)) {
 			if err != nil {
 				return nil, err
 			}

@@ -33,24 +33,24 @@ func connectionEventArgs(account string, e iot.ConnectionEvent) []any {
 const auditEventColumns = `principal, timestamp, client_id, session_id, event_type`
 
 func (t *tx) ConnectionEventsByPrincipal(ctx context.Context, from, to time.Time) iter.Seq2[iot.ConnectionEvent, error] {
-	return auditScan(ctx, t, scanAuditEvent(""), `SELECT `+auditEventColumns+` FROM connection_events
+	return boundedScan(t, auditScan(ctx, t, scanAuditEvent(""), `SELECT `+auditEventColumns+` FROM connection_events
 		WHERE account_id = ? AND timestamp >= ? AND timestamp < ?
 		ORDER BY principal, timestamp, client_id, session_id, event_type`,
-		t.account, from.UnixMilli(), to.UnixMilli())
+		t.account, from.UnixMilli(), to.UnixMilli()))
 }
 
 func (t *tx) TakeoversByClientID(ctx context.Context, from, to time.Time) iter.Seq2[iot.ConnectionEvent, error] {
-	return auditScan(ctx, t, scanAuditEvent(duplicateClientID), `SELECT `+auditEventColumns+` FROM connection_events
+	return boundedScan(t, auditScan(ctx, t, scanAuditEvent(duplicateClientID), `SELECT `+auditEventColumns+` FROM connection_events
 		WHERE account_id = ? AND disconnect_reason = '`+duplicateClientID+`' AND timestamp >= ? AND timestamp < ?
 		ORDER BY client_id, timestamp`,
-		t.account, from.UnixMilli(), to.UnixMilli())
+		t.account, from.UnixMilli(), to.UnixMilli()))
 }
 
 const duplicateClientID = "DUPLICATE_CLIENTID"
 
 func (t *tx) CountClientIDs(ctx context.Context, from, to time.Time) (int64, error) {
 	var n int64
-	defer t.boundCache(ctx, scanCacheKiB)()
+	defer t.boundCache(scanCacheKiB)()
 	// Grouping walks the client-id index in order; COUNT(DISTINCT) would sort.
 	err := t.queryRow(`SELECT COUNT(*) FROM (SELECT client_id FROM connection_events INDEXED BY connection_events_client
 		WHERE account_id = ? AND timestamp >= ? AND timestamp < ? GROUP BY client_id)`,
