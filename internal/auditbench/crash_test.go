@@ -230,9 +230,32 @@ func startServer(t *testing.T, bin, data string) *server {
 	}
 }
 
+// client returns an SDK client of the server. Its transport reads each
+// response whole before the SDK decodes it: decoding the large pages of
+// ListAuditFindings as they arrive sometimes fails on this machine with "use
+// of closed network connection" on the client's side of the connection,
+// although the response is complete (its length always matches).
 func (s *server) client() *awsiot.Client {
 	return awsiot.New(awsiot.Options{Region: Region, BaseEndpoint: aws.String("http://" + s.addr),
+		HTTPClient:  &http.Client{Transport: wholeBodies{http.DefaultTransport}},
 		Credentials: credentials.NewStaticCredentialsProvider(AccessKeyID, SecretAccessKey, ""), RetryMaxAttempts: 1})
+}
+
+// wholeBodies reads every response body before handing the response on.
+type wholeBodies struct{ base http.RoundTripper }
+
+func (w wholeBodies) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := w.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
 }
 
 // kill sends SIGKILL and waits for the process to exit.
