@@ -223,7 +223,7 @@ func TestIngestConnectionEvents(t *testing.T) {
 			got = append(got, ev)
 		}
 		want := []iot.ConnectionEvent{{ClientID: "sensor-1", Timestamp: time.UnixMilli(1767225660000).UTC(), Type: iot.Disconnected,
-			SessionID: "00000000-0000-0000-0000-000000000001", Principal: principal, DisconnectReason: "DUPLICATE_CLIENTID", VersionNumber: 1}}
+			SessionID: "00000000-0000-0000-0000-000000000001", Principal: principal, DisconnectReason: "DUPLICATE_CLIENTID"}}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("stored takeovers (-want +got):\n%s", diff)
 		}
