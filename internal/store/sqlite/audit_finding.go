@@ -306,7 +306,7 @@ func (t *tx) statement(query string) (*sql.Stmt, error) {
 	if s := t.stmt(query); s != nil {
 		return s, nil
 	}
-	return t.q.Prepare(query)
+	return t.q.PrepareContext(context.Background(), query)
 }
 
 // resourceHash is the FNV-1a 64 hash of a resource key, as a signed integer.

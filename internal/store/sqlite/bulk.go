@@ -40,7 +40,7 @@ func (b *Bulk) Write(fn func(store.Tx) error) error {
 		if err != nil {
 			return fmt.Errorf("sqlite: bulk: begin: %w", err)
 		}
-		b.tx = &tx{q: sqlTx, account: b.account, stmts: &b.s.writerStmts}
+		b.tx = &tx{q: sqlTx, sqlTx: sqlTx, account: b.account, stmts: &b.s.writerStmts}
 	}
 	if err := fn(b.tx); err != nil {
 		b.abort()
@@ -55,7 +55,7 @@ func (b *Bulk) Write(fn func(store.Tx) error) error {
 func (b *Bulk) commit() error {
 	t := b.tx
 	b.tx, b.pending = nil, 0
-	err := t.q.Commit()
+	err := t.sqlTx.Commit()
 	b.s.writerStmts.prepare(b.s.writer, t.unprepared)
 	if err != nil {
 		return fmt.Errorf("sqlite: bulk: commit: %w", err)
@@ -65,7 +65,7 @@ func (b *Bulk) commit() error {
 
 func (b *Bulk) abort() {
 	if b.tx != nil {
-		_ = b.tx.q.Rollback()
+		_ = b.tx.sqlTx.Rollback()
 		b.tx, b.pending = nil, 0
 	}
 }

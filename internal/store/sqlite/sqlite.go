@@ -18,6 +18,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
+	"time"
 
 	"github.com/iotdefender/iotdefender/internal/store"
 
@@ -45,6 +47,13 @@ type Store struct {
 	// reuses the connection's copy, so a query is compiled once per connection.
 	writerStmts, readerStmts stmtCache
 	writes                   *writer
+	// readers is the pool of pinned connections View reads on; closing is
+	// closed by Close.
+	readers chan *readConn
+	closing chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 var _ store.Store = (*Store)(nil)
@@ -77,15 +86,25 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 		writer.Close()
 		return nil, err
 	}
-	reader.SetMaxOpenConns(opt.Readers)
-	reader.SetMaxIdleConns(opt.Readers)
+	// The pinned connections of View, and beside them as many for snapshots
+	// (an audit reads on up to three) and the account-independent queries.
+	reader.SetMaxOpenConns(2 * opt.Readers)
+	reader.SetMaxIdleConns(2 * opt.Readers)
 	reader.SetConnMaxLifetime(0)
-	s := &Store{writer: writer, reader: reader, writes: newWriter()}
+	s := &Store{writer: writer, reader: reader, writes: newWriter(), readers: make(chan *readConn, opt.Readers), closing: make(chan struct{})}
 	s.system = &system{s: s}
 	go s.writeLoop()
 	if err := migrate(ctx, writer); err != nil {
 		s.Close()
 		return nil, err
+	}
+	for range opt.Readers {
+		rc, err := s.newReadConn(ctx)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.readers <- rc
 	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		s.Close()
@@ -110,9 +129,26 @@ func dsn(path, synchronous string, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Close closes the database.
+// Close closes the database; later calls return what the first returned.
 func (s *Store) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Store) close() error {
 	s.closeWriter()
+	// Wait, a while, for the reads under way: each pinned connection comes back.
+	close(s.closing)
+	deadline := time.After(10 * time.Second)
+drain:
+	for range cap(s.readers) {
+		select {
+		case rc := <-s.readers:
+			rc.close()
+		case <-deadline:
+			break drain
+		}
+	}
 	s.readerStmts.close()
 	s.writerStmts.close()
 	return errors.Join(s.reader.Close(), s.writer.Close())
@@ -120,19 +156,6 @@ func (s *Store) Close() error {
 
 // System returns the account-independent part of the store.
 func (s *Store) System() store.System { return s.system }
-
-// View runs fn in one read-only snapshot scoped to account.
-func (s *Store) View(ctx context.Context, account string, fn func(store.ReadTx) error) error {
-	sqlTx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return fmt.Errorf("sqlite: begin read: %w", err)
-	}
-	t := &tx{q: sqlTx, account: account, stmts: &s.readerStmts}
-	err = fn(t)
-	_ = sqlTx.Rollback() // read-only: nothing to keep
-	s.readerStmts.prepare(s.reader, t.unprepared)
-	return err
-}
 
 // Snapshot runs fn with n read transactions on n connections, all at the same
 // committed state.
@@ -151,7 +174,7 @@ func (s *Store) Snapshot(ctx context.Context, account string, n int, fn func([]s
 	txs := make([]*tx, 0, n)
 	defer func() {
 		for _, t := range txs {
-			_ = t.q.Rollback() // read-only: nothing to keep
+			_ = t.sqlTx.Rollback() // read-only: nothing to keep
 			s.readerStmts.prepare(s.reader, t.unprepared)
 		}
 	}()
@@ -163,7 +186,7 @@ func (s *Store) Snapshot(ctx context.Context, account string, n int, fn func([]s
 			if errors.Is(err, sql.ErrNoRows) {
 				err = nil
 			}
-			txs = append(txs, &tx{q: sqlTx, account: account, stmts: &s.readerStmts})
+			txs = append(txs, &tx{q: sqlTx, sqlTx: sqlTx, account: account, stmts: &s.readerStmts})
 		}
 		if err != nil {
 			_ = lock.Rollback()
@@ -183,11 +206,24 @@ func (s *Store) Snapshot(ctx context.Context, account string, n int, fn func([]s
 // tx is a transaction scoped to one account. Its methods live in the per-family
 // files of this package.
 type tx struct {
-	q       *sql.Tx
+	// q runs the transaction's statements: sqlTx, or the pinned connection of
+	// a View (rc) inside its BEGIN.
+	q       querier
 	account string
-	stmts   *stmtCache
-	// unprepared are the queries this transaction ran before they were prepared.
+	sqlTx   *sql.Tx
+	rc      *readConn
+	// stmts are the pool's prepared statements a sqlTx rebinds; unprepared
+	// the queries it ran before they were prepared.
+	stmts      *stmtCache
 	unprepared []string
+}
+
+// querier is what *sql.Tx and *sql.Conn share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 // Account returns the account the transaction is scoped to.

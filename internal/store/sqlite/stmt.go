@@ -51,8 +51,11 @@ func (c *stmtCache) close() {
 // stmt returns the transaction's handle on the prepared statement for query, or
 // nil when it is not prepared yet.
 func (t *tx) stmt(query string) *sql.Stmt {
+	if t.rc != nil {
+		return t.rc.stmt(query)
+	}
 	if s := t.stmts.lookup(query); s != nil {
-		return t.q.Stmt(s)
+		return t.sqlTx.Stmt(s)
 	}
 	t.unprepared = append(t.unprepared, query)
 	return nil
@@ -64,7 +67,7 @@ func (t *tx) queryRow(query string, args ...any) *sql.Row {
 	if s := t.stmt(query); s != nil {
 		return s.QueryRow(args...)
 	}
-	return t.q.QueryRow(query, args...)
+	return t.q.QueryRowContext(context.Background(), query, args...)
 }
 
 // query runs a query in the transaction, prepared once per connection.
@@ -72,7 +75,7 @@ func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 	if s := t.stmt(query); s != nil {
 		return s.Query(args...)
 	}
-	return t.q.Query(query, args...)
+	return t.q.QueryContext(context.Background(), query, args...)
 }
 
 // exec runs a statement in the transaction, prepared once per connection.
@@ -80,5 +83,5 @@ func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 	if s := t.stmt(query); s != nil {
 		return s.Exec(args...)
 	}
-	return t.q.Exec(query, args...)
+	return t.q.ExecContext(context.Background(), query, args...)
 }

@@ -119,7 +119,7 @@ func (s *Store) commit(batch []*writeJob) {
 			results[i] = fmt.Errorf("sqlite: savepoint: %w", err)
 			continue
 		}
-		t := &tx{q: sqlTx, account: j.account, stmts: &s.writerStmts}
+		t := &tx{q: sqlTx, sqlTx: sqlTx, account: j.account, stmts: &s.writerStmts}
 		err := runJob(j.fn, t)
 		unprepared = append(unprepared, t.unprepared...)
 		if err != nil {
