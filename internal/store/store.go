@@ -24,7 +24,8 @@ type Store interface {
 	// Snapshot runs fn with n read transactions that all see one and the same
 	// committed state of the account's data, so that one consistent view can be
 	// read on n connections in parallel (an audit's scans). Each transaction is
-	// for one goroutine at a time.
+	// for one goroutine at a time. n is at most 3. Snapshots may run at once:
+	// one waits for the connections of another without holding up writes.
 	Snapshot(ctx context.Context, account string, n int, fn func([]ReadTx) error) error
 	// System manages what belongs to no account: accounts, access keys and the
 	// installation's own settings.

@@ -52,6 +52,11 @@ type Store struct {
 	readers chan *readConn
 	closing chan struct{}
 
+	// snapshotConns is how many connections the pool keeps beside the pinned
+	// ones; snapshotMu lets one snapshot at a time take its connections.
+	snapshotConns int
+	snapshotMu    sync.Mutex
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -91,7 +96,7 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	reader.SetMaxOpenConns(2 * opt.Readers)
 	reader.SetMaxIdleConns(2 * opt.Readers)
 	reader.SetConnMaxLifetime(0)
-	s := &Store{writer: writer, reader: reader, writes: newWriter(), readers: make(chan *readConn, opt.Readers), closing: make(chan struct{})}
+	s := &Store{writer: writer, reader: reader, writes: newWriter(), readers: make(chan *readConn, opt.Readers), closing: make(chan struct{}), snapshotConns: opt.Readers}
 	s.system = &system{s: s}
 	go s.writeLoop()
 	if err := migrate(ctx, writer); err != nil {
@@ -166,8 +171,16 @@ func (s *Store) System() store.System { return s.system }
 // process sharing the file), so no commit can fall between two of those first
 // reads. The write transaction writes nothing and is rolled back once the last
 // reader has its snapshot; writers wait only that long.
+//
+// The n connections are taken before the write lock, one snapshot at a time:
+// a snapshot that waited for connections while holding the lock would stop
+// every write, and with them the snapshot (an audit) that holds the
+// connections it waits for.
 func (s *Store) Snapshot(ctx context.Context, account string, n int, fn func([]store.ReadTx) error) error {
-	lock, err := s.writer.BeginTx(ctx, nil)
+	if n < 1 || n > s.snapshotConns {
+		return fmt.Errorf("sqlite: a snapshot takes 1 to %d transactions, not %d", s.snapshotConns, n)
+	}
+	conns, err := s.snapshotConnections(ctx, n)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin snapshot: %w", err)
 	}
@@ -177,9 +190,16 @@ func (s *Store) Snapshot(ctx context.Context, account string, n int, fn func([]s
 			_ = t.sqlTx.Rollback() // read-only: nothing to keep
 			s.readerStmts.prepare(s.reader, t.unprepared)
 		}
+		for _, c := range conns {
+			c.Close()
+		}
 	}()
-	for range n {
-		sqlTx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	lock, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin snapshot: %w", err)
+	}
+	for _, c := range conns {
+		sqlTx, err := c.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 		if err == nil {
 			var one int
 			err = sqlTx.QueryRowContext(ctx, `SELECT 1 FROM accounts LIMIT 1`).Scan(&one)
@@ -201,6 +221,25 @@ func (s *Store) Snapshot(ctx context.Context, account string, n int, fn func([]s
 		readers[i] = t
 	}
 	return fn(readers)
+}
+
+// snapshotConnections takes n connections of the reader pool for a snapshot,
+// all of them or none.
+func (s *Store) snapshotConnections(ctx context.Context, n int) ([]*sql.Conn, error) {
+	s.snapshotMu.Lock()
+	defer s.snapshotMu.Unlock()
+	conns := make([]*sql.Conn, 0, n)
+	for range n {
+		c, err := s.reader.Conn(ctx)
+		if err != nil {
+			for _, c := range conns {
+				c.Close()
+			}
+			return nil, err
+		}
+		conns = append(conns, c)
+	}
+	return conns, nil
 }
 
 // tx is a transaction scoped to one account. Its methods live in the per-family

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -365,6 +366,47 @@ func testAuditCertificates(t *testing.T, open Opener) {
 	}
 }
 
+// testConcurrentSnapshots checks that two audits' snapshots may run at once:
+// while the second waits for connections the first holds, the first can
+// still write (its findings), and then both end.
+func testConcurrentSnapshots(t *testing.T, s store.Store, add func(client string)) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var second sync.WaitGroup
+	secondErr := make(chan error, 4)
+	err := s.Snapshot(ctx, Account.ID, 3, func([]store.ReadTx) error {
+		for range 3 {
+			second.Go(func() {
+				secondErr <- s.Snapshot(ctx, Account.ID, 3, func([]store.ReadTx) error { return nil })
+			})
+		}
+		time.Sleep(100 * time.Millisecond) // the others wait for connections now
+		written := make(chan struct{})
+		go func() {
+			defer close(written)
+			for i := range 3 {
+				add(fmt.Sprintf("while-waiting-%d", i))
+			}
+		}()
+		select {
+		case <-written:
+		case <-time.After(10 * time.Second):
+			t.Error("writes stopped while snapshots waited for connections")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.Wait()
+	close(secondErr)
+	for err := range secondErr {
+		if err != nil {
+			t.Errorf("snapshot begun during another: %v", err)
+		}
+	}
+}
+
 // testSnapshot checks that the transactions of a snapshot all see one state,
 // however writes and the snapshot's reads interleave.
 func testSnapshot(t *testing.T, open Opener) {
@@ -405,6 +447,7 @@ func testSnapshot(t *testing.T, open Opener) {
 		}
 		return nil
 	})
+	testConcurrentSnapshots(t, s, add)
 	wantErr := errors.New("from fn")
 	if err := s.Snapshot(ctx, Account.ID, 1, func([]store.ReadTx) error { return wantErr }); !errors.Is(err, wantErr) {
 		t.Errorf("Snapshot returned %v, want fn's error", err)
