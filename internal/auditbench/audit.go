@@ -100,14 +100,26 @@ func Open(ctx context.Context, dir string, log io.Writer) (*Runner, error) {
 func (r *Runner) Close() error { return r.app.Close() }
 
 // Clean removes the tasks of earlier audits in dir and their findings, so that
-// every audit starts from the same store.
+// every audit starts from the same store. A task left IN_PROGRESS by a run
+// that was killed is canceled first: iotdefender would resume it beside the
+// audit being measured.
 func Clean(ctx context.Context, dir string) error {
 	st, err := sqlite.Open(ctx, dir, sqlite.Options{})
 	if err != nil {
 		return err
 	}
 	err = st.Update(ctx, Account, func(tx store.Tx) error {
-		_, err := tx.DeleteAuditTasksBefore(ctx, time.Now().Add(time.Hour))
+		left, err := tx.InProgressAuditTasks(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range left {
+			t.Status = iot.AuditTaskCanceled
+			if err := tx.PutAuditTask(ctx, t); err != nil {
+				return err
+			}
+		}
+		_, err = tx.DeleteAuditTasksBefore(ctx, time.Now().Add(time.Hour))
 		return err
 	})
 	return errors.Join(err, st.Close())
