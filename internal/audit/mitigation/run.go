@@ -41,13 +41,12 @@ const publishTimeout = 30 * time.Second
 // engine is closing: the task stays IN_PROGRESS for the next Start). A
 // failed transaction stops the run too; the task resumes at the next Start.
 func (e *Engine) run(ctx context.Context, account, taskID string) {
-	var sent *publication
 	for {
-		var next *publication
+		var sent *publication
 		var done bool
 		err := e.store.Update(ctx, account, func(tx store.Tx) error {
 			var err error
-			next, done, err = e.step(ctx, tx, taskID, sent)
+			sent, done, err = e.step(ctx, tx, taskID)
 			return err
 		})
 		if err != nil {
@@ -59,20 +58,19 @@ func (e *Engine) run(ctx context.Context, account, taskID string) {
 		if done {
 			return
 		}
-		if sent = next; sent == nil {
+		if sent == nil {
 			continue
 		}
 		// Close does not interrupt a publication: it ends, and its outcome
-		// is recorded, before the engine stops.
+		// is recorded (even when the task was canceled meanwhile: it
+		// happened), before the engine stops.
 		unstoppable := context.WithoutCancel(ctx)
 		sent.err = e.publish(unstoppable, sent.message)
-		if ctx.Err() != nil {
-			err := e.store.Update(unstoppable, account, func(tx store.Tx) error {
-				return tx.PutMitigationExecutions(unstoppable, []iot.MitigationExecution{e.outcome(sent)})
-			})
-			if err != nil {
-				e.log.Error("outcome of a publication not recorded", "account", account, "task", taskID, "err", err)
-			}
+		err = e.store.Update(unstoppable, account, func(tx store.Tx) error {
+			return tx.PutMitigationExecutions(unstoppable, []iot.MitigationExecution{e.outcome(sent)})
+		})
+		if err != nil {
+			e.log.Error("outcome of a publication not recorded", "account", account, "task", taskID, "err", err)
 			return
 		}
 	}
@@ -90,18 +88,12 @@ func (e *Engine) publish(ctx context.Context, m outbound) error {
 // step is one transaction of a run. It returns the publication to make
 // before the next step, or done when the task has ended (or no longer
 // exists).
-func (e *Engine) step(ctx context.Context, tx store.Tx, taskID string, sent *publication) (next *publication, done bool, err error) {
+func (e *Engine) step(ctx context.Context, tx store.Tx, taskID string) (next *publication, done bool, err error) {
 	task, err := tx.MitigationTask(ctx, taskID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, true, nil
 	} else if err != nil {
 		return nil, false, err
-	}
-	if sent != nil {
-		// Recorded even when the task was canceled meanwhile: it happened.
-		if err := tx.PutMitigationExecutions(ctx, []iot.MitigationExecution{e.outcome(sent)}); err != nil {
-			return nil, false, err
-		}
 	}
 	if task.Status != iot.MitigationTaskInProgress {
 		return nil, true, nil
