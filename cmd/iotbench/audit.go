@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strings"
 	"time"
@@ -27,6 +29,7 @@ func auditBench(ctx context.Context, args []string) error {
 	seed := fs.Uint64("seed", 1, "seed of the fleet")
 	runs := fs.Int("runs", 3, "audits to time")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the first audit to this file")
+	traceFile := fs.String("trace", "", "write an execution trace of the first audit to this file (go tool trace)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +61,9 @@ func auditBench(ctx context.Context, args []string) error {
 		childArgs := []string{"audit-run", "--data", *data}
 		if i == 0 && *cpuProfile != "" {
 			childArgs = append(childArgs, "--cpuprofile", *cpuProfile)
+		}
+		if i == 0 && *traceFile != "" {
+			childArgs = append(childArgs, "--trace", *traceFile)
 		}
 		child := exec.CommandContext(ctx, self, childArgs...)
 		child.Stderr = os.Stderr
@@ -99,6 +105,7 @@ func auditRun(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("audit-run", flag.ContinueOnError)
 	data := fs.String("data", "", "data directory of a fleet built by iotbench audit")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the audit to this file")
+	traceFile := fs.String("trace", "", "write an execution trace of the audit to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -107,12 +114,18 @@ func auditRun(ctx context.Context, args []string) error {
 		return err
 	}
 	defer r.Close()
-	stop, err := startProfile(*cpuProfile)
+	stopProfile, err := startProfile(*cpuProfile)
 	if err != nil {
 		return err
 	}
+	stopTrace, err := startTrace(*traceFile)
+	if err != nil {
+		stopProfile()
+		return err
+	}
 	res, err := r.Audit(ctx)
-	stop()
+	stopTrace()
+	stopProfile()
 	if err != nil {
 		res.Err = err.Error()
 	}
@@ -121,6 +134,16 @@ func auditRun(ctx context.Context, args []string) error {
 
 // startProfile starts a CPU profile into file, if any.
 func startProfile(file string) (stop func(), err error) {
+	return startRecording(file, pprof.StartCPUProfile, pprof.StopCPUProfile)
+}
+
+// startTrace starts an execution trace into file, if any.
+func startTrace(file string) (stop func(), err error) {
+	return startRecording(file, trace.Start, trace.Stop)
+}
+
+// startRecording starts writing a recording of the process into file, if any.
+func startRecording(file string, start func(io.Writer) error, end func()) (stop func(), err error) {
 	if file == "" {
 		return func() {}, nil
 	}
@@ -128,11 +151,11 @@ func startProfile(file string) (stop func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
+	if err := start(f); err != nil {
 		f.Close()
 		return nil, err
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() { end(); f.Close() }, nil
 }
 
 func hwmNote(r auditbench.Result) string {
