@@ -9,6 +9,7 @@ import (
 
 	"github.com/iotdefender/iotdefender/internal/audit/check"
 	"github.com/iotdefender/iotdefender/internal/iot"
+	"github.com/iotdefender/iotdefender/internal/store"
 )
 
 // findingIDs lists the ids of every page of a ListAuditFindings request.
@@ -51,6 +52,18 @@ func TestListAuditFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.wait()
+	for _, account := range []string{testAccount, otherAccount} {
+		err := e.store.View(ctx, account, func(tx store.ReadTx) error {
+			left, err := tx.UnindexedAuditChecks(ctx, 10)
+			if len(left) > 0 {
+				t.Errorf("%s: checks not indexed by resource once their audits completed: %v", account, left)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	from, to := t0, t0.Add(2*time.Hour)
 	aa := iot.ResourceIdentifier{DeviceCertificateID: "AA"}

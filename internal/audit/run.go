@@ -56,6 +56,7 @@ func (e *Engine) runTask(ctx context.Context, account, taskID string) {
 	}
 	if completed {
 		e.notify(ctx, account, taskID)
+		e.indexInBackground(account)
 	}
 }
 

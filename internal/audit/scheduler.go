@@ -12,8 +12,9 @@ import (
 // retentionInterval is how often Tick removes expired records.
 const retentionInterval = time.Hour
 
-// Tick starts every scheduled audit that is due and, at most once an hour,
-// removes the records older than Retention. Start calls it once, then every
+// Tick starts every scheduled audit that is due, enters in the resource index
+// the findings of completed checks left out (in the background) and, at most
+// once an hour, removes the records older than Retention. Start calls it once, then every
 // TickInterval.
 func (e *Engine) Tick(ctx context.Context) error {
 	e.tickMu.Lock()
@@ -26,6 +27,7 @@ func (e *Engine) Tick(ctx context.Context) error {
 	var errs []error
 	for _, a := range accounts {
 		errs = append(errs, e.startDueAudits(ctx, a.ID, now))
+		e.indexInBackground(a.ID) // checks left out: of canceled tasks, or by a process that stopped
 	}
 	if e.lastRetention.IsZero() || now.Sub(e.lastRetention) >= retentionInterval {
 		for _, a := range accounts {

@@ -45,6 +45,10 @@ type AuditReader interface {
 	// the order the check reported them. Page.After is the decimal index of
 	// the last resource returned.
 	AuditFindingRelated(ctx context.Context, findingID string, p Page) (related []iot.AuditResource, more bool, err error)
+	// UnindexedAuditChecks lists the completed checks whose findings are not
+	// yet in the resource index (IndexAuditFindingResources), oldest task
+	// first, at most limit of them.
+	UnindexedAuditChecks(ctx context.Context, limit int) ([]AuditCheckRef, error)
 	// CountAuditFindingResources counts the distinct resources of one check's
 	// findings in a task, visible or not, and how many of them are suppressed.
 	CountAuditFindingResources(ctx context.Context, taskID, checkName string) (resources, suppressed int64, err error)
@@ -91,6 +95,13 @@ type AuditWriter interface {
 	// one of the check has; the first stays) and counts the distinct resources
 	// of the findings and how many of them are suppressed.
 	SettleAuditFindings(ctx context.Context, taskID, checkName string) (resources, suppressed int64, err error)
+	// IndexAuditFindingResources enters the findings of a completed check in
+	// the resource index, which AuditFindings reads to list a resource's
+	// findings across tasks; once is enough, later calls do nothing. Until
+	// then AuditFindings reads the check's findings from the task's, slower.
+	// An audit writes its findings fastest without that index, and enters
+	// them once it has completed.
+	IndexAuditFindingResources(ctx context.Context, taskID, checkName string) error
 	// DeleteAuditFindings deletes every finding of one check of a task.
 	DeleteAuditFindings(ctx context.Context, taskID, checkName string) error
 	// DeleteAuditTasksBefore deletes the tasks that started before t and are
@@ -127,6 +138,11 @@ type AuditFindingFilter struct {
 	Suppressed  *bool
 	// Related is how many related resources to return with each finding.
 	Related int
+}
+
+// AuditCheckRef names one check of a task.
+type AuditCheckRef struct {
+	TaskID, CheckName string
 }
 
 // AuditSuppressionFilter selects suppressions of one check and one resource

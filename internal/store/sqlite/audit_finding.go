@@ -91,19 +91,39 @@ func (t *tx) findingsOfTask(f store.AuditFindingFilter, suppressed int, p store.
 		}
 		afterCheck = check
 	}
-	// A resource has few findings: its index finds them faster than the
-	// task's, which the planner would prefer for the order.
-	index, resource := "INDEXED BY audit_findings_by_task", "1"
+	from, resource := "audit_findings f INDEXED BY audit_findings_by_task", "1"
 	if f.ResourceKey != "" {
-		index, resource = "INDEXED BY audit_findings_by_resource", "f.resource_hash = ?9 AND f.resource_key = ?10"
+		// A resource has few findings: the resource index finds them faster
+		// than the task's, which the planner would prefer for the order.
+		from = resourceFindings(`r.task_id = ?2 AND (?6 = '' OR r.check_name = ?6)`, "?9")
+		resource = "f.resource_key = ?10"
 	}
-	return t.query(`SELECT `+auditFindingColumns+` FROM audit_findings f `+index+`
+	return t.query(`SELECT `+auditFindingColumns+` FROM `+from+`
 		WHERE f.account_id = ?1 AND f.task_id = ?2 AND (f.check_name, f.finding_time, f.id) > (?3, ?4, ?5)
 			AND (?6 = '' OR f.check_name = ?6) AND `+resource+`
 			AND (?7 < 0 OR f.is_suppressed = ?7) AND `+visibleFinding+`
 		ORDER BY f.check_name, f.finding_time, f.id LIMIT ?8`,
 		t.account, f.TaskID, afterCheck, afterTime, afterID, f.CheckName, suppressed, p.Limit+1,
 		resourceHash(f.ResourceKey), f.ResourceKey)
+}
+
+// resourceFindings reads, as f, the findings whose resource hash is the
+// parameter hash, of the account's (?1) completed checks r that match
+// checks: one seek into the resource index for each check entered in it,
+// and for each check not yet entered, a walk of its findings in the task
+// index.
+func resourceFindings(checks, hash string) string {
+	const completed = `r.account_id = ?1 AND r.status IN ('COMPLETED_COMPLIANT', 'COMPLETED_NON_COMPLIANT') AND `
+	return `(SELECT x.finding_id AS id FROM audit_check_results r
+			CROSS JOIN audit_finding_resources x ON x.account_id = r.account_id AND x.task_id = r.task_id
+				AND x.check_name = r.check_name AND x.resource_hash = ` + hash + `
+			WHERE ` + completed + `r.resources_indexed = 1 AND ` + checks + `
+		UNION ALL
+		SELECT y.id FROM audit_check_results r
+			CROSS JOIN audit_findings y INDEXED BY audit_findings_by_task ON y.account_id = r.account_id
+				AND y.task_id = r.task_id AND y.check_name = r.check_name
+			WHERE ` + completed + `r.resources_indexed = 0 AND ` + checks + ` AND y.resource_hash = ` + hash + `) hits
+		CROSS JOIN audit_findings f ON f.account_id = ?1 AND f.id = hits.id`
 }
 
 // findingsInWindow lists the findings found in [From, To], newest first. The
@@ -117,19 +137,17 @@ func (t *tx) findingsInWindow(f store.AuditFindingFilter, suppressed int, p stor
 		}
 	}
 	// Every variant numbers its parameters alike; each leaves some unused.
-	var where string
+	from, where := "audit_findings f", "WHERE 1"
 	switch {
 	case f.ResourceKey != "":
-		where = `INDEXED BY audit_findings_by_resource WHERE f.resource_hash = ?10 AND f.resource_key = ?6
-			AND (?7 = '' OR f.check_name = ?7)`
+		from = resourceFindings(`(?7 = '' OR r.check_name = ?7)`, "?10")
+		where = `WHERE f.resource_key = ?6 AND (?7 = '' OR f.check_name = ?7)`
 	case f.CheckName != "":
 		where = `WHERE f.check_name = ?7`
 	case suppressed == 1:
 		where = `WHERE f.is_suppressed = 1`
-	default:
-		where = `WHERE 1`
 	}
-	return t.query(`SELECT `+auditFindingColumns+` FROM audit_findings f `+where+`
+	return t.query(`SELECT `+auditFindingColumns+` FROM `+from+` `+where+`
 			AND f.account_id = ?1 AND f.finding_time >= ?2 AND f.finding_time <= ?3
 			AND (f.finding_time < ?4 OR (f.finding_time = ?4 AND f.id < ?5))
 			AND (?8 < 0 OR f.is_suppressed = ?8) AND `+visibleFinding+`
@@ -217,9 +235,46 @@ func (t *tx) AuditFindingRelated(ctx context.Context, findingID string, p store.
 }
 
 // checkFindings reads the findings of one check of a task from the task's
-// index. Left to itself, the planner walks the resource index for its order,
-// over every finding of the account, to group a check's findings by resource.
+// index, which holds their resource hashes.
 const checkFindings = `INDEXED BY audit_findings_by_task`
+
+func (t *tx) UnindexedAuditChecks(ctx context.Context, limit int) ([]store.AuditCheckRef, error) {
+	rows, err := t.query(`SELECT r.task_id, r.check_name FROM audit_check_results r INDEXED BY audit_check_results_unindexed
+		JOIN audit_tasks a ON a.account_id = r.account_id AND a.id = r.task_id
+		WHERE r.account_id = ? AND r.resources_indexed = 0 AND r.status IN ('COMPLETED_COMPLIANT', 'COMPLETED_NON_COMPLIANT')
+		ORDER BY a.start_time, r.task_id, r.check_name LIMIT ?`, t.account, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var refs []store.AuditCheckRef
+	for rows.Next() {
+		var r store.AuditCheckRef
+		if err := rows.Scan(&r.TaskID, &r.CheckName); err != nil {
+			return nil, err
+		}
+		refs = append(refs, r)
+	}
+	return refs, rows.Err()
+}
+
+func (t *tx) IndexAuditFindingResources(ctx context.Context, taskID, checkName string) error {
+	res, err := t.exec(`UPDATE audit_check_results SET resources_indexed = 1
+		WHERE account_id = ? AND task_id = ? AND check_name = ? AND resources_indexed = 0
+			AND status IN ('COMPLETED_COMPLIANT', 'COMPLETED_NON_COMPLIANT')`, t.account, taskID, checkName)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err // entered already, or not completed
+	}
+	// In the index's order: the check's entries are appended.
+	_, err = t.exec(`INSERT INTO audit_finding_resources (account_id, task_id, check_name, resource_hash, finding_id)
+		SELECT account_id, task_id, check_name, resource_hash, id FROM audit_findings `+checkFindings+`
+		WHERE account_id = ? AND task_id = ? AND check_name = ? ORDER BY resource_hash, id`,
+		t.account, taskID, checkName)
+	return err
+}
 
 func (t *tx) CountAuditFindingResources(ctx context.Context, taskID, checkName string) (int64, int64, error) {
 	var resources, suppressed int64

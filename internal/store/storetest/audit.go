@@ -426,6 +426,53 @@ func testAuditFindingListings(t *testing.T, open Opener) {
 	completeCheck(t, s, Account.ID, "B_CHECK")
 	completeCheck(t, s, Other.ID, "A_CHECK")
 
+	// The listings are the same whether no check, one or every check is in
+	// the resource index.
+	for _, indexed := range [][]string{nil, {"A_CHECK"}, {"A_CHECK", "B_CHECK"}} {
+		for _, check := range indexed {
+			Update(t, s, Account.ID, func(tx store.Tx) error { return tx.IndexAuditFindingResources(ctx, "t1", check) })
+		}
+		t.Run(fmt.Sprintf("%d checks indexed", len(indexed)), func(t *testing.T) { testFindingListings(t, s) })
+	}
+	testResourceIndexing(t, s)
+}
+
+// testResourceIndexing checks which checks UnindexedAuditChecks lists, and
+// that IndexAuditFindingResources enters a check once, and only a completed
+// one.
+func testResourceIndexing(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	unindexed := func(account string) []store.AuditCheckRef {
+		var refs []store.AuditCheckRef
+		View(t, s, account, func(tx store.ReadTx) (err error) {
+			refs, err = tx.UnindexedAuditChecks(ctx, 10)
+			return err
+		})
+		return refs
+	}
+	if got := unindexed(Account.ID); len(got) != 0 {
+		t.Errorf("unindexed checks after indexing every check: %v", got)
+	}
+	if diff := cmp.Diff([]store.AuditCheckRef{{TaskID: "t1", CheckName: "A_CHECK"}}, unindexed(Other.ID)); diff != "" {
+		t.Errorf("unindexed checks of the other account (-want +got):\n%s", diff)
+	}
+	Update(t, s, Account.ID, func(tx store.Tx) error {
+		if err := tx.IndexAuditFindingResources(ctx, "t1", "A_CHECK"); err != nil {
+			t.Errorf("indexing a check again: %v", err)
+		}
+		if err := tx.PutAuditCheckResult(ctx, "t1", iot.AuditCheckResult{CheckName: "C_CHECK", Status: iot.CheckInProgress}); err != nil {
+			return err
+		}
+		return tx.IndexAuditFindingResources(ctx, "t1", "C_CHECK")
+	})
+	completeCheck(t, s, Account.ID, "C_CHECK")
+	if diff := cmp.Diff([]store.AuditCheckRef{{TaskID: "t1", CheckName: "C_CHECK"}}, unindexed(Account.ID)); diff != "" {
+		t.Errorf("a check indexed while in progress (-want +got):\n%s", diff)
+	}
+}
+
+func testFindingListings(t *testing.T, s store.Store) {
+	ctx := context.Background()
 	yes, no := true, false
 	aa := iot.ResourceIdentifier{DeviceCertificateID: "AA"}.Key() // keys are case-insensitive for certificate ids
 	window := func(f store.AuditFindingFilter) store.AuditFindingFilter {
@@ -518,6 +565,11 @@ func testAuditRetention(t *testing.T, open Opener) {
 		n, _, err := tx.CountAuditFindingResources(ctx, "t1", "A_CHECK")
 		if err != nil || n != 0 {
 			t.Errorf("findings of a deleted task: %d, %v", n, err)
+		}
+		byResource := store.AuditFindingFilter{From: T0.Add(-time.Hour), To: T0.Add(time.Hour), ResourceKey: iot.ResourceIdentifier{DeviceCertificateID: "aa"}.Key()}
+		found, _, err := tx.AuditFindings(ctx, byResource, store.Page{Limit: 10})
+		if err != nil || len(found) != 0 {
+			t.Errorf("findings of a deleted task by resource: %v, %v", found, err)
 		}
 		return nil
 	})
