@@ -27,7 +27,7 @@ func auditBench(ctx context.Context, args []string) error {
 	n := fs.Int("n", 1_000_000, "things, device certificates and connection records of the fleet")
 	data := fs.String("data", "", "data directory of the fleet, reused when it holds this fleet (default: iotbench-audit-N in the temporary directory)")
 	seed := fs.Uint64("seed", 1, "seed of the fleet")
-	runs := fs.Int("runs", 3, "audits to time")
+	runs := fs.Int("runs", 3, "audits to time (0: build the fleet only)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the first audit to this file")
 	traceFile := fs.String("trace", "", "write an execution trace of the first audit to this file (go tool trace)")
 	if err := fs.Parse(args); err != nil {
@@ -83,6 +83,9 @@ func auditBench(ctx context.Context, args []string) error {
 	fmt.Printf("\nfleet: N=%d (seed %d), %d CA certificates, %d policies, %d connection records; built in %.0fs\n",
 		meta.N, meta.Seed, auditbench.CAs+1, auditbench.Policies, meta.Records, meta.BuildSeconds)
 	fmt.Printf("machine: %d CPUs, %s\n", runtime.NumCPU(), runtime.Version())
+	if len(results) == 0 {
+		return nil // --runs 0: the fleet only
+	}
 	median := func(v func(auditbench.Result) float64) float64 {
 		xs := make([]float64, len(results))
 		for i, r := range results {
