@@ -52,9 +52,10 @@ type Store struct {
 	readers chan *readConn
 	closing chan struct{}
 
-	// snapshotConns is how many connections the pool keeps beside the pinned
-	// ones; snapshotMu lets one snapshot at a time take its connections.
-	snapshotConns int
+	// snapshotSlots bound the connections snapshots hold at once, so that
+	// the pool keeps some for the account-independent queries however many
+	// audits run; snapshotMu lets one snapshot at a time take its slots.
+	snapshotSlots chan struct{}
 	snapshotMu    sync.Mutex
 
 	closeOnce sync.Once
@@ -93,10 +94,11 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	}
 	// The pinned connections of View, and beside them as many for snapshots
 	// (an audit reads on up to three) and the account-independent queries.
-	reader.SetMaxOpenConns(2 * opt.Readers)
-	reader.SetMaxIdleConns(2 * opt.Readers)
+	reader.SetMaxOpenConns(2*opt.Readers + systemConns)
+	reader.SetMaxIdleConns(2*opt.Readers + systemConns)
 	reader.SetConnMaxLifetime(0)
-	s := &Store{writer: writer, reader: reader, writes: newWriter(), readers: make(chan *readConn, opt.Readers), closing: make(chan struct{}), snapshotConns: opt.Readers}
+	s := &Store{writer: writer, reader: reader, writes: newWriter(), readers: make(chan *readConn, opt.Readers), closing: make(chan struct{}),
+		snapshotSlots: make(chan struct{}, opt.Readers)}
 	s.system = &system{s: s}
 	go s.writeLoop()
 	if err := migrate(ctx, writer); err != nil {
@@ -177,8 +179,8 @@ func (s *Store) System() store.System { return s.system }
 // every write, and with them the snapshot (an audit) that holds the
 // connections it waits for.
 func (s *Store) Snapshot(ctx context.Context, account string, n int, fn func([]store.ReadTx) error) error {
-	if n < 1 || n > s.snapshotConns {
-		return fmt.Errorf("sqlite: a snapshot takes 1 to %d transactions, not %d", s.snapshotConns, n)
+	if n < 1 || n > cap(s.snapshotSlots) {
+		return fmt.Errorf("sqlite: a snapshot takes 1 to %d transactions, not %d", cap(s.snapshotSlots), n)
 	}
 	conns, err := s.snapshotConnections(ctx, n)
 	if err != nil {
@@ -190,9 +192,7 @@ func (s *Store) Snapshot(ctx context.Context, account string, n int, fn func([]s
 			_ = t.sqlTx.Rollback() // read-only: nothing to keep
 			s.readerStmts.prepare(s.reader, t.unprepared)
 		}
-		for _, c := range conns {
-			c.Close()
-		}
+		s.releaseSnapshotConnections(conns)
 	}()
 	lock, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
@@ -223,6 +223,10 @@ func (s *Store) Snapshot(ctx context.Context, account string, n int, fn func([]s
 	return fn(readers)
 }
 
+// systemConns are the connections of the reader pool that neither View nor
+// snapshots take: the account-independent queries (access keys, accounts).
+const systemConns = 2
+
 // snapshotConnections takes n connections of the reader pool for a snapshot,
 // all of them or none.
 func (s *Store) snapshotConnections(ctx context.Context, n int) ([]*sql.Conn, error) {
@@ -230,16 +234,28 @@ func (s *Store) snapshotConnections(ctx context.Context, n int) ([]*sql.Conn, er
 	defer s.snapshotMu.Unlock()
 	conns := make([]*sql.Conn, 0, n)
 	for range n {
+		select {
+		case s.snapshotSlots <- struct{}{}:
+		case <-ctx.Done():
+			s.releaseSnapshotConnections(conns)
+			return nil, ctx.Err()
+		}
 		c, err := s.reader.Conn(ctx)
 		if err != nil {
-			for _, c := range conns {
-				c.Close()
-			}
+			<-s.snapshotSlots
+			s.releaseSnapshotConnections(conns)
 			return nil, err
 		}
 		conns = append(conns, c)
 	}
 	return conns, nil
+}
+
+func (s *Store) releaseSnapshotConnections(conns []*sql.Conn) {
+	for _, c := range conns {
+		c.Close()
+		<-s.snapshotSlots
+	}
 }
 
 // tx is a transaction scoped to one account. Its methods live in the per-family
