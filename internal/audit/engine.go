@@ -22,6 +22,7 @@ import (
 	"github.com/iotdefender/iotdefender/internal/iot"
 	"github.com/iotdefender/iotdefender/internal/pagetoken"
 	"github.com/iotdefender/iotdefender/internal/store"
+	"github.com/iotdefender/iotdefender/internal/worker"
 )
 
 // Retention is how long tasks, their check results and their findings are
@@ -71,11 +72,8 @@ type Engine struct {
 	interval  time.Duration
 	batchSize int
 
-	// base is the parent of every audit's context; Close cancels it.
-	base   context.Context
-	cancel context.CancelFunc
-	// tasks counts the running audits and notifications, loop the scheduler.
-	tasks, loop sync.WaitGroup
+	// work runs the audits, notifications and the scheduler; Close stops it.
+	work *worker.Group
 
 	mu sync.Mutex
 	// running holds the cancel function of each audit running in this process.
@@ -113,7 +111,7 @@ func New(cfg Config) *Engine {
 	if e.batchSize <= 0 {
 		e.batchSize = 4000
 	}
-	e.base, e.cancel = context.WithCancel(context.Background())
+	e.work = worker.New()
 	return e
 }
 
@@ -128,58 +126,35 @@ func (e *Engine) Start(ctx context.Context) error {
 		return err
 	}
 	if e.interval > 0 {
-		e.loop.Add(1)
-		go e.schedule()
+		e.work.Every(e.interval, e.Tick, func(err error) { e.log.Error("audit scheduler", "err", err) })
 	}
 	return nil
 }
 
-// schedule calls Tick every interval until Close.
-func (e *Engine) schedule() {
-	defer e.loop.Done()
-	t := time.NewTicker(e.interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-e.base.Done():
-			return
-		case <-t.C:
-			if err := e.Tick(e.base); err != nil && e.base.Err() == nil {
-				e.log.Error("audit scheduler", "err", err)
-			}
-		}
-	}
-}
-
 // Close stops the scheduler and the running audits and waits for them. The
 // audits stay IN_PROGRESS in the store; the next Start resumes them.
-func (e *Engine) Close() {
-	e.cancel()
-	e.loop.Wait()
-	e.tasks.Wait()
-}
+func (e *Engine) Close() { e.work.Close() }
 
-// launch runs a task's audit in the background.
+// launch runs a task's audit in the background; when the engine is closing,
+// the next Start resumes the task.
 func (e *Engine) launch(account, taskID string) {
-	if e.base.Err() != nil {
-		return // closing: the next Start resumes the task
-	}
-	ctx, cancel := context.WithCancel(e.base)
+	ctx, cancel := context.WithCancel(e.work.Context())
 	key := account + "/" + taskID
 	e.mu.Lock()
 	e.running[key] = cancel
 	e.mu.Unlock()
-	e.tasks.Add(1)
-	go func() {
-		defer e.tasks.Done()
-		defer func() {
-			e.mu.Lock()
-			delete(e.running, key)
-			e.mu.Unlock()
-			cancel()
-		}()
+	forget := func() {
+		e.mu.Lock()
+		delete(e.running, key)
+		e.mu.Unlock()
+		cancel()
+	}
+	if !e.work.Go(func(context.Context) {
+		defer forget()
 		e.runTask(ctx, account, taskID)
-	}()
+	}) {
+		forget()
+	}
 }
 
 // stop cancels a task's audit when it runs in this process.
@@ -193,16 +168,7 @@ func (e *Engine) stop(account, taskID string) {
 }
 
 // background runs fn outside the request that asked for it, until Close.
-func (e *Engine) background(fn func(ctx context.Context)) {
-	if e.base.Err() != nil {
-		return
-	}
-	e.tasks.Add(1)
-	go func() {
-		defer e.tasks.Done()
-		fn(e.base)
-	}()
-}
+func (e *Engine) background(fn func(ctx context.Context)) { e.work.Go(fn) }
 
 // ListRequest is the paging part of every list operation.
 type ListRequest struct {

@@ -256,7 +256,7 @@ func startEngine(t testing.TB, dir string, clk *clock.Fake, seq *ids.Sequence, e
 }
 
 // wait waits until no audit or notification runs.
-func (e *testEngine) wait() { e.tasks.Wait() }
+func (e *testEngine) wait() { e.work.Wait() }
 
 // enable configures the account's audit with the given checks enabled.
 func (e *testEngine) enable(account string, names ...string) {

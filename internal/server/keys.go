@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,14 +18,13 @@ import (
 // new key works immediately.
 type keyCache struct {
 	sys     store.System
-	log     *slog.Logger
 	keys    atomic.Pointer[map[string]sigv4.Credentials]
 	version atomic.Int64
 	mu      sync.Mutex // serialises reloads
 }
 
-func newKeyCache(ctx context.Context, sys store.System, log *slog.Logger) (*keyCache, error) {
-	c := &keyCache{sys: sys, log: log}
+func newKeyCache(ctx context.Context, sys store.System) (*keyCache, error) {
+	c := &keyCache{sys: sys}
 	c.version.Store(-1)
 	if err := c.reload(ctx); err != nil {
 		return nil, err
@@ -70,22 +68,6 @@ func (c *keyCache) reload(ctx context.Context) error {
 	c.keys.Store(&m)
 	c.version.Store(v)
 	return nil
-}
-
-// watch reloads the keys whenever they change, until ctx ends.
-func (c *keyCache) watch(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := c.reload(ctx); err != nil && ctx.Err() == nil {
-				c.log.Error("reload access keys", "err", err)
-			}
-		}
-	}
 }
 
 func credentials(k iot.AccessKey) sigv4.Credentials {

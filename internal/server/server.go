@@ -21,6 +21,7 @@ import (
 	"github.com/iotdefender/iotdefender/internal/ids"
 	"github.com/iotdefender/iotdefender/internal/sigv4"
 	"github.com/iotdefender/iotdefender/internal/store"
+	"github.com/iotdefender/iotdefender/internal/worker"
 )
 
 // MaxAPIBody is the largest body an AWS IoT API request may have. The largest
@@ -70,7 +71,7 @@ var signingAliases = []string{"execute-api"}
 // New builds the server and starts the background refresh of its key cache,
 // which stops when ctx ends.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	keys, err := newKeyCache(ctx, cfg.Store.System(), cfg.Log)
+	keys, err := newKeyCache(ctx, cfg.Store.System())
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +79,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if refresh <= 0 {
 		refresh = time.Second
 	}
-	go keys.watch(ctx, refresh)
+	go worker.Tick(ctx, refresh, keys.reload, func(err error) { cfg.Log.Error("reload access keys", "err", err) })
 	s := &Server{
 		ops:        cfg.Operations,
 		router:     awsjson.NewRouter(iotapi.Routes),

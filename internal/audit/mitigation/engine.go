@@ -25,7 +25,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/iotdefender/iotdefender/internal/audit/check"
@@ -35,6 +34,7 @@ import (
 	"github.com/iotdefender/iotdefender/internal/pagetoken"
 	"github.com/iotdefender/iotdefender/internal/registry"
 	"github.com/iotdefender/iotdefender/internal/store"
+	"github.com/iotdefender/iotdefender/internal/worker"
 )
 
 // Retention is how long tasks and their executions are kept after the task
@@ -85,11 +85,8 @@ type Engine struct {
 	chunkSize int
 	interval  time.Duration
 
-	// base is the parent of every task's context; Close cancels it.
-	base   context.Context
-	cancel context.CancelFunc
-	// tasks counts the running tasks, loop the retention ticker.
-	tasks, loop sync.WaitGroup
+	// work runs the tasks and the retention ticker; Close stops it.
+	work *worker.Group
 }
 
 // New returns an engine; Start starts its background work.
@@ -119,7 +116,7 @@ func New(cfg Config) *Engine {
 	if e.interval == 0 {
 		e.interval = time.Hour
 	}
-	e.base, e.cancel = context.WithCancel(context.Background())
+	e.work = worker.New()
 	return e
 }
 
@@ -133,48 +130,21 @@ func (e *Engine) Start(ctx context.Context) error {
 		return err
 	}
 	if e.interval > 0 {
-		e.loop.Add(1)
-		go e.tick()
+		e.work.Every(e.interval, e.Tick, func(err error) { e.log.Error("mitigation retention", "err", err) })
 	}
 	return nil
-}
-
-func (e *Engine) tick() {
-	defer e.loop.Done()
-	t := time.NewTicker(e.interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-e.base.Done():
-			return
-		case <-t.C:
-			if err := e.Tick(e.base); err != nil && e.base.Err() == nil {
-				e.log.Error("mitigation retention", "err", err)
-			}
-		}
-	}
 }
 
 // Close stops the running tasks between two of their transactions and waits
 // for them; a publication under way ends first (publishTimeout at most) and
 // its outcome is recorded. The tasks stay IN_PROGRESS in the store; the next
 // Start resumes them.
-func (e *Engine) Close() {
-	e.cancel()
-	e.loop.Wait()
-	e.tasks.Wait()
-}
+func (e *Engine) Close() { e.work.Close() }
 
-// launch runs a task in the background.
+// launch runs a task in the background; when the engine is closing, the
+// next Start resumes the task.
 func (e *Engine) launch(account, taskID string) {
-	if e.base.Err() != nil {
-		return // closing: the next Start resumes the task
-	}
-	e.tasks.Add(1)
-	go func() {
-		defer e.tasks.Done()
-		e.run(e.base, account, taskID)
-	}()
+	e.work.Go(func(ctx context.Context) { e.run(ctx, account, taskID) })
 }
 
 // Tick removes, in every account, the tasks that started more than Retention
