@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -30,8 +32,13 @@ func serve(args []string) error {
 		"CRL distribution points the revocation checks fetch: public (public addresses only), all, or off (IOTDEFENDER_CRL_FETCH)")
 	snsEndpoint := fs.String("sns-endpoint", env("IOTDEFENDER_SNS_ENDPOINT", ""),
 		"SNS API endpoint URL for audit notifications, e.g. a local SNS server; AWS's when empty. Credentials and region come from the standard AWS configuration (IOTDEFENDER_SNS_ENDPOINT)")
+	synchronous := fs.String("synchronous", env("IOTDEFENDER_SYNCHRONOUS", "normal"),
+		"normal: a write the API acknowledged survives a crash of the process; full: also a power loss, at some write throughput (IOTDEFENDER_SYNCHRONOUS)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *synchronous != "normal" && *synchronous != "full" {
+		return fmt.Errorf("--synchronous must be normal or full, not %q", *synchronous)
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
 		return errors.New("--tls-cert and --tls-key go together")
@@ -54,6 +61,7 @@ func serve(args []string) error {
 		WeakKeyBlocklist: *weakKeys,
 		CRLFetch:         fetchMode,
 		SNSEndpoint:      *snsEndpoint,
+		Synchronous:      strings.ToUpper(*synchronous),
 		Log:              log,
 	})
 	if err != nil {

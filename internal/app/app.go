@@ -54,6 +54,9 @@ type Config struct {
 	// SNSEndpoint overrides the endpoint of the SNS API that audit
 	// notifications are published through; "" for AWS's.
 	SNSEndpoint string
+	// Synchronous is SQLite's synchronous setting, "NORMAL" (default) or
+	// "FULL" (sqlite.Options).
+	Synchronous string
 	// AuditChecks and AuditEvaluator replace the audit checks (check.All())
 	// and their evaluator (Evaluator); tests run the engine with fakes.
 	AuditChecks    []*check.Check
@@ -95,7 +98,7 @@ func New(ctx context.Context, cfg Config) (*App, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{})
+	st, err := sqlite.Open(ctx, cfg.DataDir, sqlite.Options{Synchronous: cfg.Synchronous})
 	if err != nil {
 		return nil, fmt.Errorf("open store in %s: %w", cfg.DataDir, err)
 	}

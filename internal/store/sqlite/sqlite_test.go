@@ -38,3 +38,23 @@ func TestReopenKeepsData(t *testing.T) {
 		t.Errorf("after reopen: %q, %v, %v", v, ok, err)
 	}
 }
+
+func TestSynchronousOption(t *testing.T) {
+	for opt, want := range map[string]int{"": 1, "NORMAL": 1, "FULL": 2} {
+		s, err := Open(context.Background(), t.TempDir(), Options{Synchronous: opt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		if err := s.writer.QueryRow(`PRAGMA synchronous`).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("Synchronous %q: the writer's synchronous is %d, want %d", opt, got, want)
+		}
+		s.Close()
+	}
+	if _, err := Open(context.Background(), t.TempDir(), Options{Synchronous: "OFF"}); err == nil {
+		t.Error("Open accepted synchronous OFF")
+	}
+}
