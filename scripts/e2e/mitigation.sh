@@ -198,12 +198,16 @@ scenario_fleet() {
   t0=$(now_ms)
   iot list-certificates
   expect certificates "$(save certificates)"
-  cert=$(plan deactivated-certificates "$run_dir" | head -n 1)
+  # The first line of each list (not "| head -n 1": under pipefail, head
+  # closing the pipe early could kill plan's echo with SIGPIPE).
+  cert=$(plan deactivated-certificates "$run_dir")
+  cert=${cert%%$'\n'*}
   iot describe-certificate --certificate-id "$cert"
   want 'd["certificateDescription"]["status"]' INACTIVE
   iot list-ca-certificates
   expect ca-certificates "$(save ca-certificates)"
-  ca=$(plan deactivated-cas "$run_dir" | head -n 1)
+  ca=$(plan deactivated-cas "$run_dir")
+  ca=${ca%%$'\n'*}
   iot describe-ca-certificate --certificate-id "$ca"
   want 'd["certificateDescription"]["status"]' INACTIVE
   iot list-things-in-thing-group --thing-group-name quarantine
