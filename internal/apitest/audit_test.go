@@ -358,7 +358,7 @@ func TestDescribeAuditTaskFoundingExample(t *testing.T) {
 	waitAudit(t, e.Client, id)
 
 	recorder := &bodyRecorder{}
-	raw := awsiot.New(awsiot.Options{Region: region, BaseEndpoint: aws.String(e.url), RetryMaxAttempts: 1,
+	raw := awsiot.New(awsiot.Options{Region: region, BaseEndpoint: aws.String(e.url), Retryer: connectionRetryer(),
 		Credentials: credentials.NewStaticCredentialsProvider(firstKeyID, firstSecret, ""),
 		HTTPClient:  &http.Client{Transport: recorder}})
 	if _, err := raw.DescribeAuditTask(ctx(t), &awsiot.DescribeAuditTaskInput{TaskId: aws.String(id)}); err != nil {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awsiot "github.com/aws/aws-sdk-go-v2/service/iot"
 	"github.com/aws/smithy-go"
@@ -63,10 +65,23 @@ func newEnv(t *testing.T) *env {
 // client returns an SDK client signing with the given key.
 func (e *env) client(keyID, secret string) *awsiot.Client {
 	return awsiot.New(awsiot.Options{
-		Region:           region,
-		BaseEndpoint:     aws.String(e.url),
-		Credentials:      credentials.NewStaticCredentialsProvider(keyID, secret, ""),
-		RetryMaxAttempts: 1,
+		Region:       region,
+		BaseEndpoint: aws.String(e.url),
+		Credentials:  credentials.NewStaticCredentialsProvider(keyID, secret, ""),
+		Retryer:      connectionRetryer(),
+	})
+}
+
+// connectionRetryer retries only what the SDK counts as a connection error:
+// every answer of the server is seen as it is, but the client's own
+// transport now and then closes a keep-alive connection under a response it
+// reads ("use of closed network connection"), which the SDK retries by
+// default (aws-sdk-go-v2 #2737).
+func connectionRetryer() aws.Retryer {
+	return retry.NewStandard(func(o *retry.StandardOptions) {
+		o.MaxAttempts = 3
+		o.RateLimiter = ratelimit.None
+		o.Retryables = []retry.IsErrorRetryable{retry.RetryableConnectionError{}}
 	})
 }
 

@@ -111,7 +111,7 @@ func TestDescribeAuditMitigationActionsTaskFoundingExample(t *testing.T) {
 	}
 
 	recorder := &bodyRecorder{}
-	raw := awsiot.New(awsiot.Options{Region: region, BaseEndpoint: aws.String(e.url), RetryMaxAttempts: 1,
+	raw := awsiot.New(awsiot.Options{Region: region, BaseEndpoint: aws.String(e.url), Retryer: connectionRetryer(),
 		Credentials: credentials.NewStaticCredentialsProvider(firstKeyID, firstSecret, ""),
 		HTTPClient:  &http.Client{Transport: recorder}})
 	before := time.Now()
