@@ -11,6 +11,11 @@
 calls=0
 server_pid=""
 
+# A command that fails outside run_cmd and fail ends the script through
+# set -e without a word: say which.
+set -o errtrace # the trap below also in functions and command substitutions
+trap 'echo "e2e: line $LINENO of ${BASH_SOURCE[0]##*/} failed (status $?)" >&2' ERR
+
 # fail MESSAGE...: prints the message, the last command and its output, and
 # exits non-zero.
 fail() {
