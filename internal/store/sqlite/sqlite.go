@@ -54,9 +54,9 @@ type Store struct {
 
 	// snapshotSlots bound the connections snapshots hold at once, so that
 	// the pool keeps some for the account-independent queries however many
-	// audits run; snapshotMu lets one snapshot at a time take its slots.
+	// audits run; snapshotTurn lets one snapshot at a time take its slots.
 	snapshotSlots chan struct{}
-	snapshotMu    sync.Mutex
+	snapshotTurn  chan struct{}
 
 	closeOnce sync.Once
 	closeErr  error
@@ -98,7 +98,7 @@ func Open(ctx context.Context, dir string, opt Options) (*Store, error) {
 	reader.SetMaxIdleConns(2*opt.Readers + systemConns)
 	reader.SetConnMaxLifetime(0)
 	s := &Store{writer: writer, reader: reader, writes: newWriter(), readers: make(chan *readConn, opt.Readers), closing: make(chan struct{}),
-		snapshotSlots: make(chan struct{}, opt.Readers)}
+		snapshotSlots: make(chan struct{}, opt.Readers), snapshotTurn: make(chan struct{}, 1)}
 	s.system = &system{s: s}
 	go s.writeLoop()
 	if err := migrate(ctx, writer); err != nil {
@@ -230,8 +230,12 @@ const systemConns = 2
 // snapshotConnections takes n connections of the reader pool for a snapshot,
 // all of them or none.
 func (s *Store) snapshotConnections(ctx context.Context, n int) ([]*sql.Conn, error) {
-	s.snapshotMu.Lock()
-	defer s.snapshotMu.Unlock()
+	select {
+	case s.snapshotTurn <- struct{}{}:
+		defer func() { <-s.snapshotTurn }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	conns := make([]*sql.Conn, 0, n)
 	for range n {
 		select {

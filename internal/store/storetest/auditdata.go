@@ -393,6 +393,21 @@ func testConcurrentSnapshots(t *testing.T, s store.Store, add func(client string
 		case <-time.After(10 * time.Second):
 			t.Error("writes stopped while snapshots waited for connections")
 		}
+		// A snapshot waiting its turn, or for connections, gives up when its
+		// context ends.
+		var waiting sync.WaitGroup
+		for range 2 {
+			waiting.Go(func() {
+				short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+				defer cancel()
+				began := time.Now()
+				err := s.Snapshot(short, Account.ID, 3, func([]store.ReadTx) error { return nil })
+				if !errors.Is(err, context.DeadlineExceeded) || time.Since(began) > 5*time.Second {
+					t.Errorf("a waiting snapshot whose context ended: %v after %v", err, time.Since(began))
+				}
+			})
+		}
+		waiting.Wait()
 		// Account-independent reads (access keys, accounts) go on too.
 		sysCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
