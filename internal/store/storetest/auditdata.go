@@ -369,7 +369,7 @@ func testAuditCertificates(t *testing.T, open Opener) {
 // testConcurrentSnapshots checks that two audits' snapshots may run at once:
 // while the second waits for connections the first holds, the first can
 // still write (its findings), and then both end.
-func testConcurrentSnapshots(t *testing.T, s store.Store, add func(client string)) {
+func testConcurrentSnapshots(t *testing.T, s store.Store) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var second sync.WaitGroup
@@ -382,10 +382,15 @@ func testConcurrentSnapshots(t *testing.T, s store.Store, add func(client string
 		}
 		time.Sleep(100 * time.Millisecond) // the others wait for connections now
 		written := make(chan struct{})
-		go func() {
+		go func() { // reports with t.Error: t.Fatal belongs to the test's goroutine
 			defer close(written)
 			for i := range 3 {
-				add(fmt.Sprintf("while-waiting-%d", i))
+				event := fixtureEvent("p", fmt.Sprintf("while-waiting-%d", i), 0, iot.Connected, "")
+				if err := s.Update(ctx, Account.ID, func(tx store.Tx) error {
+					return tx.AddConnectionEvents(ctx, []iot.ConnectionEvent{event})
+				}); err != nil {
+					t.Errorf("a write while snapshots waited for connections: %v", err)
+				}
 			}
 		}()
 		select {
@@ -468,7 +473,7 @@ func testSnapshot(t *testing.T, open Opener) {
 		}
 		return nil
 	})
-	testConcurrentSnapshots(t, s, add)
+	testConcurrentSnapshots(t, s)
 	wantErr := errors.New("from fn")
 	if err := s.Snapshot(ctx, Account.ID, 1, func([]store.ReadTx) error { return wantErr }); !errors.Is(err, wantErr) {
 		t.Errorf("Snapshot returned %v, want fn's error", err)
